@@ -1,0 +1,66 @@
+"""Shared set-up for the comparisons with real TensorFlow Keras.
+
+Without TensorFlow the suite skips with a reason; under CI (`CI=true`) a
+missing TensorFlow is an error, never a silent skip.
+"""
+
+import os
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+
+
+def _import_tf():
+    try:
+        import tensorflow as tf  # noqa: F401
+        import keras  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            raise RuntimeError(
+                "compat_tests need TensorFlow under CI; install the `compat` extra "
+                "(pip install -e '.[test]')."
+            ) from exc
+        return None
+    return tf
+
+
+TF = _import_tf()
+
+
+def pytest_collection_modifyitems(config, items):
+    if TF is not None:
+        return
+    skip = pytest.mark.skip(reason="TensorFlow is not installed (pip install 'minikeras[compat]')")
+    for item in items:
+        if "compat_tests" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def tf():
+    return TF
+
+
+@pytest.fixture
+def keras():
+    import keras
+
+    return keras
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sessions():
+    """Each comparison starts from fresh name counters on both sides."""
+    if TF is not None:
+        import keras
+
+        keras.backend.clear_session()
+    try:
+        import minikeras
+
+        minikeras.utils.clear_session()
+    except (ImportError, AttributeError):
+        pass
+    yield
