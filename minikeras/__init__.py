@@ -3,31 +3,44 @@
 `import minikeras as keras` gives the names a Keras user expects:
 `keras.Sequential`, `keras.Input`, `keras.layers.Dense`, `keras.optimizers.SGD`,
 `keras.losses.CategoricalCrossentropy`, `keras.callbacks.EarlyStopping`,
-`keras.utils.set_random_seed`... Only NumPy is imported.
+`keras.utils.set_random_seed`... Only NumPy is imported; submodules load on
+first use.
 """
+
+import importlib
 
 __version__ = "0.1.0"
 
-from minikeras import (  # noqa: F401,E402
-    activations,
-    backend,
-    callbacks,
-    config,
-    constraints,
-    initializers,
-    layers,
-    losses,
-    metrics,
-    models,
-    ops,
-    optimizers,
-    random,
-    regularizers,
-    saving,
-    utils,
-)
-from minikeras.backend.keras_tensor import KerasTensor  # noqa: F401,E402
-from minikeras.backend.variables import Variable  # noqa: F401,E402
-from minikeras.layers import Input, InputSpec, Layer  # noqa: F401,E402
-from minikeras.models import Functional, Model, Sequential  # noqa: F401,E402
-from minikeras.ops.autodiff import GradientTape  # noqa: F401,E402
+_SUBMODULES = {
+    "activations", "backend", "callbacks", "config", "constraints", "initializers", "layers", "losses",
+    "metrics", "models", "ops", "optimizers", "random", "regularizers", "saving", "utils", "wrappers",
+}
+_NAMES = {
+    "Sequential": "minikeras.models",
+    "Model": "minikeras.models",
+    "Functional": "minikeras.models",
+    "Input": "minikeras.layers",
+    "InputSpec": "minikeras.layers",
+    "Layer": "minikeras.layers",
+    "Variable": "minikeras.backend.variables",
+    "KerasTensor": "minikeras.backend.keras_tensor",
+    "GradientTape": "minikeras.ops.autodiff",
+}
+
+__all__ = sorted(_SUBMODULES | set(_NAMES))
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"minikeras.{name}")
+        globals()[name] = module
+        return module
+    if name in _NAMES:
+        value = getattr(importlib.import_module(_NAMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'minikeras' has no attribute '{name}'")
+
+
+def __dir__():
+    return __all__

@@ -123,10 +123,13 @@ def tanh(x):
 
 def leaky_relu(x, negative_slope=0.2):
     """`x` if `x > 0` else `negative_slope * x`."""
+    # TensorFlow keeps the slope as a float32 attribute, so in float64 the slope
+    # is float32(0.2), not 0.2; using the same value keeps float64 runs identical.
+    slope = float(np.float32(negative_slope))
     return _unary(
         x,
-        lambda a: np.where(a > 0, a, a * np.asarray(negative_slope, a.dtype)),
-        lambda a, out: np.where(a > 0, 1, negative_slope).astype(a.dtype),
+        lambda a: np.where(a > 0, a, a * np.asarray(slope, a.dtype)),
+        lambda a, out: np.where(a > 0, 1, slope).astype(a.dtype),
     )
 
 
@@ -148,7 +151,8 @@ def selu(x):
     return _unary(
         x,
         lambda a: (_SELU_SCALE * np.where(a > 0, a, _SELU_ALPHA * np.expm1(np.minimum(a, 0)))).astype(a.dtype),
-        lambda a, out: np.where(a > 0, _SELU_SCALE, out + _SELU_SCALE * _SELU_ALPHA).astype(a.dtype),
+        # Like TensorFlow's SeluGrad, decided on the output: the slope at 0 is `scale`.
+        lambda a, out: np.where(out < 0, out + _SELU_SCALE * _SELU_ALPHA, _SELU_SCALE).astype(a.dtype),
     )
 
 

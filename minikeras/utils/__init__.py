@@ -1,5 +1,7 @@
 """`minikeras.utils`: to_categorical, normalize, set_random_seed, clear_session, Progbar..."""
 
+import importlib
+
 from minikeras.saving.object_registration import (  # noqa: F401
     CustomObjectScope,
     custom_object_scope,
@@ -8,9 +10,19 @@ from minikeras.saving.object_registration import (  # noqa: F401
     get_registered_object,
     register_keras_serializable,
 )
-from minikeras.utils.numerical_utils import normalize, to_categorical  # noqa: F401
-from minikeras.utils.progbar import Progbar  # noqa: F401
-from minikeras.utils.rng_utils import set_random_seed  # noqa: F401
+
+_LAZY = {
+    "to_categorical": "minikeras.utils.numerical_utils",
+    "normalize": "minikeras.utils.numerical_utils",
+    "Progbar": "minikeras.utils.progbar",
+    "set_random_seed": "minikeras.utils.rng_utils",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'minikeras.utils' has no attribute '{name}'")
 
 
 def clear_session(free_memory=True):
@@ -20,12 +32,11 @@ def clear_session(free_memory=True):
     reset_names()
     try:
         from minikeras.random import seed_generator
-
-        reset = getattr(seed_generator, "reset_global_seed_generator", None)
-        if reset is not None:
-            reset()
-    except ImportError:  # pragma: no cover
-        pass
+    except ImportError:
+        return
+    reset = getattr(seed_generator, "reset_global_seed_generator", None)
+    if reset is not None:
+        reset()
 
 
 def plot_model(*args, **kwargs):
