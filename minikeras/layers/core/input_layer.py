@@ -46,8 +46,12 @@ class InputLayer(Layer):
         self.sparse = bool(sparse)
         self.optional = optional
         self.built = True
-        self.output = KerasTensor(self._batch_shape, dtype=self._dtype, name=self.name)
-        Node(self, (), {}, self.output)
+        self._output = KerasTensor(self._batch_shape, dtype=self._dtype, name=self.name)
+        Node(self, (), {}, self._output)
+
+    @property
+    def output(self):
+        return self._output
 
     @property
     def batch_shape(self):
