@@ -112,7 +112,10 @@ class CompileLoss:
                 raise ValueError(f"Missing target for output '{self.output_names[i]}', which has a loss.")
             v = fn(yt, yp, sw)
             if self.multi and self.trackers[i] is not None:
-                self.trackers[i].update_state(value(v), sample_weight=np.shape(value(yp))[0])
+                # TensorFlow Keras weights these per-output trackers by the *static*
+                # batch size, which is unknown (None) in its compiled step, so each
+                # batch counts once: a plain mean over batches, unlike the main loss.
+                self.trackers[i].update_state(value(v))
             w = self.loss_weights[i]
             if w is not None:
                 v = ops.multiply(v, w)

@@ -376,8 +376,14 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on one batch; returns the (running) loss and metrics."""
         self._assert_compile_called()
+        if class_weight is not None and sample_weight is not None:
+            raise ValueError(
+                "Arguments `sample_weight` and `class_weight` cannot be specified at the same time. "
+                f"Received: sample_weight={sample_weight}, class_weight={class_weight}"
+            )
         x, y, sample_weight = self._convert_data(x, y, sample_weight, class_weight)
         self._maybe_build_from(x)
+        self.reset_metrics()  # each call reports its own batch, as Keras does
         self.train_step((x, y, sample_weight))
         logs = self.get_metrics_result()
         return logs if return_dict else self._flatten_metrics_in_order(logs)
