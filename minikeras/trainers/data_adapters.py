@@ -119,6 +119,8 @@ def check_data_cardinality(x, y, sample_weight):
     if len(sizes) > 1:
         msg = "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples."
         for label, data in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+            if data is None:
+                continue
             shown = ", ".join(str(a.shape[0]) for a in flatten(data) if a is not None)
             msg += f"'{label}' sizes: {shown}\n"
         raise ValueError(msg)

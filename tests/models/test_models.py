@@ -113,8 +113,8 @@ def test_custom_layer_and_custom_loss_train_with_correct_gradients():
 
     np.testing.assert_allclose(gw, numeric_grad(lambda w: loss_at(w=w), layer.w.numpy()), rtol=1e-6)
     np.testing.assert_allclose(gc, numeric_grad(lambda c: loss_at(c=c), layer.c.numpy()), rtol=1e-6)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=my_loss)
-    history = model.fit(x, y, epochs=60, verbose=0)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.3), loss=my_loss)
+    history = model.fit(x, y, epochs=200, verbose=0)
     assert history.history["loss"][-1] < 1e-3
     np.testing.assert_allclose(layer.w.numpy(), [2.0, -1.0, 0.5], atol=0.05)
 

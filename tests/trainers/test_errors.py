@@ -23,7 +23,7 @@ def test_wrong_input_width():
 
 
 def test_x_and_y_of_different_lengths():
-    with pytest.raises(ValueError, match="Data cardinality is ambiguous.*'x' sizes: 10.*'y' sizes: 9"):
+    with pytest.raises(ValueError, match="(?s)Data cardinality is ambiguous.*'x' sizes: 10.*'y' sizes: 9"):
         compiled().fit(X, Y[:9], verbose=0)
 
 

@@ -1,0 +1,1 @@
+"""Merging layers (`Add`, `Concatenate`...) and their functional forms."""

@@ -1,0 +1,1 @@
+"""Preprocessing layers (`Normalization`, `Rescaling`)."""
