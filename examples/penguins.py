@@ -83,8 +83,8 @@ def save_curves(history, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--optimizer", default="adam")
     parser.add_argument("--plot", default="penguins_training.png", help="where to write the curves ('' for none)")
     parser.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))

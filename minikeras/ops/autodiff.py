@@ -65,7 +65,7 @@ class Tensor:
         requires_grad: whether any gradient can flow back through this tensor.
     """
 
-    __slots__ = ("value", "parents", "vjp", "need", "requires_grad", "_keras_logits", "__weakref__")
+    __slots__ = ("value", "parents", "vjp", "need", "requires_grad", "_keras_logits", "_keras_mask", "__weakref__")
     __array_priority__ = 100  # so `ndarray + Tensor` defers to Tensor.__radd__
 
     def __init__(self, value, parents=(), vjp=None, need=(), requires_grad=False):
@@ -75,6 +75,7 @@ class Tensor:
         self.need = need
         self.requires_grad = requires_grad
         self._keras_logits = None
+        self._keras_mask = None
 
     # Array-like surface, so a recorded value reads like the array it holds.
     @property
@@ -96,7 +97,8 @@ class Tensor:
         return self.value
 
     def __array__(self, dtype=None, copy=None):
-        return self.value if dtype is None else self.value.astype(dtype)
+        out = np.asarray(self.value)
+        return out if dtype is None else out.astype(dtype)
 
     def __repr__(self):
         return f"<Tensor shape={self.value.shape} dtype={self.value.dtype}\n{self.value}>"

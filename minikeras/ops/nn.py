@@ -276,7 +276,13 @@ def _check_same_shape(target, output):
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
-    """`-sum(y * log_softmax(z))` fused; VJP w.r.t. the logits: `softmax(z) * sum(y) - y`."""
+    """`-sum(y * log_softmax(z))` fused.
+
+    VJP w.r.t. the logits: `softmax(z) - y`, the derivative when each target row
+    sums to 1 (one-hot or smoothed labels). TensorFlow's kernel returns exactly
+    this for any targets, so minikeras does too and multi-hot targets train the
+    same on both. W.r.t. the labels: `-log_softmax(z)`.
+    """
     labels, logits = as_input(labels), as_input(logits)
     y, z = _f(labels), _f(logits)
     shifted = z - np.max(z, axis=axis, keepdims=True)
@@ -288,7 +294,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
 
     def vjp(g, need):
         g = np.expand_dims(g, axis)
-        gz = g * (np.exp(log_probs) * np.sum(y, axis=axis, keepdims=True) - y) if need[1] else None
+        gz = g * (np.exp(log_probs) - y) if need[1] else None
         gy = -g * log_probs if need[0] else None
         return gy, gz
 

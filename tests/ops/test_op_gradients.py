@@ -17,6 +17,11 @@ def _any(*shape):
     return rng.uniform(-2.0, 2.0, size=shape)
 
 
+def _soft_labels(*shape):
+    y = _pos(*shape)
+    return y / y.sum(axis=-1, keepdims=True)
+
+
 def _away_from(values, points, margin=0.05):
     """Nudge samples away from kinks, where central differences are meaningless."""
     values = values.copy()
@@ -105,7 +110,8 @@ BINARY = {
     "where": (lambda a, b: ops.where(np.arange(12).reshape(3, 4) % 2 == 0, a, b), _any(3, 4), _any(3, 4)),
     "concatenate": (lambda a, b: ops.concatenate([a, b], axis=1), _any(3, 2), _any(3, 4)),
     "stack": (lambda a, b: ops.stack([a, b], axis=1), _any(3, 4), _any(3, 4)),
-    "softmax_xent_logits": (lambda y, z: ops.softmax_cross_entropy_with_logits(y, z), _pos(3, 4), _any(3, 4)),
+    # Target rows sum to 1, where TensorFlow's logits gradient softmax(z) - y is the derivative.
+    "softmax_xent_logits": (ops.softmax_cross_entropy_with_logits, _soft_labels(3, 4), _any(3, 4)),
     "sigmoid_xent_logits": (lambda y, z: ops.sigmoid_cross_entropy_with_logits(y, z), rng.uniform(0, 1, (3, 4)), _any(3, 4)),
 }
 
