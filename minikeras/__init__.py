@@ -25,9 +25,14 @@ _NAMES = {
     "Variable": "minikeras.backend.variables",
     "KerasTensor": "minikeras.backend.keras_tensor",
     "GradientTape": "minikeras.ops.autodiff",
+    "Loss": "minikeras.losses",
+    "Metric": "minikeras.metrics",
+    "Optimizer": "minikeras.optimizers",
+    "Initializer": "minikeras.initializers",
+    "Regularizer": "minikeras.regularizers",
 }
 
-__all__ = sorted(_SUBMODULES | set(_NAMES))
+__all__ = sorted(_SUBMODULES | set(_NAMES) | {"version"})
 
 
 def __getattr__(name):
@@ -40,6 +45,11 @@ def __getattr__(name):
         globals()[name] = value
         return value
     raise AttributeError(f"module 'minikeras' has no attribute '{name}'")
+
+
+def version():
+    """The minikeras version string."""
+    return __version__
 
 
 def __dir__():
