@@ -1,0 +1,93 @@
+"""Adam (`keras.optimizers.Adam`), Kingma & Ba 2014, with Keras's folded bias correction."""
+
+import numpy as np
+
+from minikeras.optimizers.base_optimizer import Optimizer, base_optimizer_keyword_args, keras_cast, nd_view
+
+
+class Adam(Optimizer):
+    """Adaptive moment estimation.
+
+    At step `t = iterations + 1`, with `m`, `v` starting at 0:
+
+        m <- m + (g - m) * (1 - beta_1)
+        v <- v + (g**2 - v) * (1 - beta_2)
+        alpha = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        w <- w - m * alpha / (sqrt(v) + epsilon)
+
+    The bias correction is folded into the step size, so `epsilon` is added to
+    the uncorrected `sqrt(v)` ("epsilon hat" in the paper). With `amsgrad=True`,
+    `v_hat <- max(v_hat, v)` replaces `v` in the last line.
+
+    Args:
+        learning_rate: float, schedule or callable. Defaults to 0.001.
+        beta_1: decay rate of the first moment. Defaults to 0.9.
+        beta_2: decay rate of the second moment. Defaults to 0.999.
+        epsilon: added to `sqrt(v)`. Defaults to 1e-7.
+        amsgrad: use the running maximum of `v` (AMSGrad). Defaults to False.
+        {{base_optimizer_keyword_args}}
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
+                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(var_list, ["momentum", "velocity"])
+        if self.amsgrad:
+            self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
+
+    def _scalars(self, f, step, learning_rate):
+        t = f(step + 1)
+        beta_1_power = np.power(keras_cast(self.beta_1, f), t)
+        beta_2_power = np.power(keras_cast(self.beta_2, f), t)
+        alpha = f(learning_rate) * np.sqrt(f(1) - beta_2_power) / (f(1) - beta_1_power)
+        return alpha, f(1 - self.beta_1), f(1 - self.beta_2), f(self.epsilon)
+
+    def update_step(self, gradient, variable, learning_rate):
+        w = nd_view(variable._value)
+        f = w.dtype.type
+        g = nd_view(gradient if gradient.dtype == w.dtype else gradient.astype(w.dtype))
+        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._constants(f, learning_rate, self._scalars)
+        i = self._trainable_variables_indices[id(variable)]
+        m = nd_view(self._momentums[i]._value)
+        v = nd_view(self._velocities[i]._value)
+
+        delta = np.subtract(g, m)
+        delta *= one_minus_beta_1
+        m += delta
+        np.square(g, out=delta)
+        delta -= v
+        delta *= one_minus_beta_2
+        v += delta
+        if self.amsgrad:
+            v_hat = nd_view(self._velocity_hats[i]._value)
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        np.sqrt(v, out=delta)
+        delta += epsilon
+        step = np.multiply(m, alpha)
+        step /= delta
+        w -= step
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                       "amsgrad": self.amsgrad})
+        return config
+
+
+Adam.__doc__ = Adam.__doc__.replace("{{base_optimizer_keyword_args}}", base_optimizer_keyword_args)
