@@ -79,6 +79,12 @@ class Variable(VariableBase):
     def __len__(self):
         return len(self._value)
 
+    def __float__(self):
+        return float(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
     def __repr__(self):
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, value={self._value}>"
 
