@@ -30,6 +30,9 @@ _NAMES = {
     "Optimizer": "minikeras.optimizers",
     "Initializer": "minikeras.initializers",
     "Regularizer": "minikeras.regularizers",
+    # `%load_ext minikeras` in IPython/Jupyter turns on the drop-in (see minikeras/dropin/ipython.py).
+    "load_ipython_extension": "minikeras.dropin.ipython",
+    "unload_ipython_extension": "minikeras.dropin.ipython",
 }
 
 __all__ = sorted(_SUBMODULES | set(_NAMES) | {"version"})

@@ -9,6 +9,7 @@ functional graph instead of computing.
 
 import inspect
 import warnings
+import weakref
 
 import numpy as np
 
@@ -77,6 +78,16 @@ def _map_structure(fn, structure):
     return fn(structure)
 
 
+def _free_batch_axis(shapes):
+    """`(8, 4)` -> `(None, 4)`, through lists and dicts of shapes."""
+    if isinstance(shapes, dict):
+        return {k: _free_batch_axis(v) for k, v in shapes.items()}
+    if isinstance(shapes, (list, tuple)) and shapes and all(isinstance(s, (list, tuple)) for s in shapes):
+        return type(shapes)(_free_batch_axis(s) for s in shapes)
+    shapes = tuple(shapes)
+    return (None,) + shapes[1:] if shapes else shapes
+
+
 def standardize_shape(shape):
     """A tuple of ints and `None`s; a bare int `n` is not accepted (Keras 3)."""
     if shape is None:
@@ -92,6 +103,20 @@ def standardize_shape(shape):
     return tuple(None if d is None else int(d) for d in shape)
 
 
+# Layers whose `_losses` may be non-empty; while it is empty, clearing losses before a call walks nothing.
+_HOLDING_LOSSES = weakref.WeakSet()
+
+
+class _CheckedInput:
+    """The input spec and shape last checked by a layer (a plain object, so saving does not walk it)."""
+
+    __slots__ = ("spec", "shape")
+
+    def __init__(self, spec, shape):
+        self.spec = spec
+        self.shape = shape
+
+
 class Layer:
     """The base class of every layer (Keras's `keras.layers.Layer`).
 
@@ -103,6 +128,8 @@ class Layer:
         name: the layer's name; by default the snake-cased class name made
             unique in the session (`dense`, `dense_1`...).
     """
+
+    _checked_input = None  # a `_CheckedInput` once `_call_on_array` has checked an input
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
                  name=None, **kwargs):
@@ -199,6 +226,7 @@ class Layer:
         variable.regularizer = regularizers.get(regularizer)
         variable.constraint = constraints.get(constraint)
         variable.overwrite_with_gradient = overwrite_with_gradient
+        variable._created_trainable = bool(trainable)
         self._tracked.append(variable)
         return variable
 
@@ -212,46 +240,55 @@ class Layer:
     def layers(self):
         return self._sublayers()
 
-    def _all_variables(self, trainable=None):
-        seen, out = set(), []
-
-        def visit(layer, parent_trainable):
-            active = parent_trainable and layer.trainable
-            for t in layer._tracked:
-                if isinstance(t, Variable):
-                    if id(t) in seen:
-                        continue
-                    is_trainable = active and t.trainable
-                    if trainable is None or trainable == is_trainable:
-                        seen.add(id(t))
-                        out.append(t)
-                else:
-                    visit(t, active)
-
-        visit(self, True)
-        return out
+    def _ordered_own_variables(self):
+        """Own variables: those created trainable first, then the others (Keras's order)."""
+        own = self._own_variables()
+        created = [v for v in own if getattr(v, "_created_trainable", v.trainable)]
+        return created + [v for v in own if not getattr(v, "_created_trainable", v.trainable)]
 
     @property
     def weights(self):
-        """Every weight: trainable ones first, then non-trainable (Keras's order)."""
-        return self.trainable_weights + self.non_trainable_weights
+        """Every weight, layer by layer: a layer's own weights, then its sublayers' (Keras's order).
+
+        So a BatchNormalization contributes gamma, beta, moving_mean, moving_variance
+        together, and `get_weights()` lines up with TensorFlow Keras's.
+        """
+        seen, out = set(), []
+
+        def visit(layer):
+            for v in layer._ordered_own_variables():
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+            for sub in layer._sublayers():
+                visit(sub)
+
+        visit(self)
+        return out
 
     @property
     def variables(self):
-        return self._all_variables()
+        return self.weights
 
     @property
     def trainable_weights(self):
-        return self._all_variables(trainable=True) if self.trainable else []
+        if not self.trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
 
     @property
     def non_trainable_weights(self):
         if not self.trainable:
-            return self._all_variables()
-        return self._all_variables(trainable=False)
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
 
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
 
     @property
     def trainable(self):
@@ -259,7 +296,14 @@ class Layer:
 
     @trainable.setter
     def trainable(self, value):
-        self._trainable = bool(value)
+        """Freezing a layer freezes the weights it created trainable and its sublayers, as in Keras."""
+        value = bool(value)
+        self._trainable = value
+        for v in self._own_variables():
+            if getattr(v, "_created_trainable", False):
+                v.trainable = value
+        for sub in self._sublayers():
+            sub.trainable = value
 
     def get_weights(self):
         """The weights' values as a list of NumPy arrays (copies)."""
@@ -296,6 +340,7 @@ class Layer:
     def add_loss(self, loss):
         """Add a loss tensor (e.g. an activity penalty) to be minimised with the main loss."""
         self._losses.append(loss)
+        _HOLDING_LOSSES.add(self)
 
     @property
     def losses(self):
@@ -310,8 +355,11 @@ class Layer:
         return out
 
     def _clear_losses(self):
+        if not _HOLDING_LOSSES:  # no layer anywhere holds a loss: nothing to walk
+            return
         for layer in self._flatten_layers():
             layer._losses = []
+            _HOLDING_LOSSES.discard(layer)
 
     def _flatten_layers(self, include_self=True):
         seen, out = set(), []
@@ -343,11 +391,16 @@ class Layer:
         if self.built:
             return
         shapes = _map_structure(lambda t: tuple(t.shape) if hasattr(t, "shape") else np.shape(t), first_input)
-        self._build_shapes = shapes
+        # Recorded with a free batch axis, as Keras's symbolic build sees it (summary, build_config).
+        self._build_shapes = _free_batch_axis(shapes)
         self.build(shapes)
         self.built = True
 
     def __call__(self, *args, **kwargs):
+        if len(args) == 1 and self.built and (not kwargs or (len(kwargs) == 1 and "training" in kwargs)):
+            first = args[0]
+            if type(first) is np.ndarray or type(first) is Tensor:
+                return self._call_on_array(first, kwargs.get("training"))
         if not args and "inputs" in kwargs:
             args = (kwargs.pop("inputs"),)
         if not args:
@@ -362,7 +415,7 @@ class Layer:
             training = kwargs.get("training")
             if training is None:
                 training = _context.training
-            kwargs["training"] = bool(training) if training is not None else False
+            kwargs["training"] = bool(training) if training is not None else None
         else:
             kwargs.pop("training", None)
             training = _context.training
@@ -377,14 +430,55 @@ class Layer:
             _context.depth -= 1
             _context.training = previous
         if self.activity_regularizer is not None:
-            from minikeras import ops
-
-            for out in _flatten(outputs):
-                penalty = self.activity_regularizer(out)
-                if np.ndim(out) > 0:
-                    penalty = ops.divide_no_nan(penalty, np.asarray(np.shape(out)[0], dtype=np.asarray(ops.convert_to_numpy(penalty)).dtype))
-                self.add_loss(penalty)
+            self._add_activity_penalties(outputs)
         return outputs
+
+    def _call_on_array(self, x, training):
+        """`__call__`'s steps for the common case, one array or Tensor on a built layer, with less overhead.
+
+        The input spec is checked once per input shape (the check only reads the shape).
+        """
+        if type(x) is np.ndarray and x.dtype.kind == "f" and self.autocast:
+            dtype = self.compute_dtype
+            if x.dtype != dtype:
+                x = x.astype(dtype)
+        spec = self.input_spec
+        if spec is not None:
+            checked = self._checked_input
+            if checked is None or checked.spec is not spec or checked.shape != x.shape:
+                assert_input_compatibility(spec, x, self.name)
+                object.__setattr__(self, "_checked_input", _CheckedInput(spec, x.shape))
+        previous = _context.training
+        if self._call_has_training:
+            if training is None:
+                training = previous
+            if training is not None:
+                training = bool(training)
+            kwargs = {"training": training}
+        else:
+            training = previous
+            kwargs = {}
+        _context.training = training
+        _context.depth += 1
+        try:
+            if _context.depth == 1:
+                self._clear_losses()
+            outputs = self.call(x, **kwargs)
+        finally:
+            _context.depth -= 1
+            _context.training = previous
+        if self.activity_regularizer is not None:
+            self._add_activity_penalties(outputs)
+        return outputs
+
+    def _add_activity_penalties(self, outputs):
+        from minikeras import ops
+
+        for out in _flatten(outputs):
+            penalty = self.activity_regularizer(out)
+            if np.ndim(out) > 0:
+                penalty = ops.divide_no_nan(penalty, np.asarray(np.shape(out)[0], dtype=np.asarray(ops.convert_to_numpy(penalty)).dtype))
+            self.add_loss(penalty)
 
     def _convert_input(self, x):
         """Inputs become arrays of the layer's float type (integer data included, as Keras's adapters)."""
@@ -443,6 +537,8 @@ class Layer:
         out = self.call(*c_args, **c_kwargs)
         for layer, losses in zip(self._flatten_layers(), saved):
             layer._losses = losses
+            if losses:
+                _HOLDING_LOSSES.add(layer)
         batch_unknown = any(t.shape and t.shape[0] is None for t in _flatten(args[0]) if isinstance(t, KerasTensor))
 
         def symbolic(o):

@@ -1,9 +1,12 @@
 """Functional models: a graph of layer calls from `keras.Input`s to outputs."""
 
+import numpy as np
+
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.layers.core.input_layer import InputLayer
-from minikeras.layers.layer import _flatten, _map_structure
+from minikeras.layers.layer import _CheckedInput, _flatten, _map_structure
 from minikeras.models.model import Model
+from minikeras.ops.autodiff import Tensor
 
 
 class Functional(Model):
@@ -46,6 +49,13 @@ class Functional(Model):
             if id(node.layer) not in seen:
                 seen.add(id(node.layer))
                 layers.append(node.layer)
+        # Keras orders `model.layers` by graph depth (inputs first); weights, `get_weights()`, the
+        # optimizer's slots and the `.keras` weight paths all follow that order, so we must too.
+        from minikeras.saving.functional_config import map_graph
+
+        keras_order = map_graph(self.inputs, self._outputs_struct)[1]
+        ranked = {id(layer): i for i, layer in enumerate(keras_order)}
+        layers.sort(key=lambda layer: ranked.get(id(layer), len(ranked)))
         self._layers_list = layers
         for layer in layers:
             if not any(layer is t for t in self._tracked):
@@ -130,6 +140,10 @@ class Functional(Model):
     def call(self, inputs, training=None, mask=None):
         from minikeras.layers.input_spec import assert_input_compatibility
 
+        if (type(inputs) is np.ndarray or type(inputs) is Tensor) and len(self.inputs) == 1:
+            plan = self._chain_plan()
+            if plan is not None:
+                return self._call_chain(plan, inputs, training)
         flat = self._standardize_inputs(inputs)
         values = {}
         for t, x, spec, layer in zip(self.inputs, flat, self._input_specs, self._input_layers):
@@ -139,12 +153,52 @@ class Functional(Model):
         for node in self._nodes:
             args = _map_structure(lambda v: values[id(v)] if isinstance(v, KerasTensor) else v, node.call_args)
             kwargs = _map_structure(lambda v: values[id(v)] if isinstance(v, KerasTensor) else v, node.call_kwargs)
-            if node.layer._call_has_training and "training" not in kwargs:
+            if node.layer._call_has_training and training is not None:
+                # An explicit outer flag overrides one recorded in the graph (Keras's rule),
+                # so predict() runs `Dropout(...)(x, training=True)` in inference mode.
                 kwargs["training"] = training
             out = node.layer(*args, **kwargs)
             for t, v in zip(_flatten(node.outputs), _flatten(out)):
                 values[id(t)] = v
         return _map_structure(lambda t: values[id(t)], self._outputs_struct)
+
+    def _chain_plan(self):
+        """`[(layer, input id, output id)]` when every node calls its layer on one tensor and yields one
+        (dense stacks and most graphs), else None; made once per graph."""
+        cached = self.__dict__.get("_chain_plan_cache")
+        if cached is not None and cached.nodes is self._nodes:
+            return cached.plan
+        plan = []
+        for node in self._nodes:
+            args, outputs = node.call_args, node.outputs
+            if node.call_kwargs or len(args) != 1 or not isinstance(args[0], KerasTensor) or (
+                    not isinstance(outputs, KerasTensor)):
+                plan = None
+                break
+            plan.append((node.layer, id(args[0]), id(outputs)))
+        if plan is not None and not isinstance(self._outputs_struct, KerasTensor):
+            plan = None
+        object.__setattr__(self, "_chain_plan_cache", _ChainPlan(self._nodes, plan))
+        return plan
+
+    def _call_chain(self, plan, x, training):
+        """`call` for one array or Tensor through a `_chain_plan`: the same layer calls, less bookkeeping."""
+        from minikeras.layers.input_spec import assert_input_compatibility
+
+        layer = self._input_layers[0]
+        if x.dtype != layer.dtype:
+            x = layer._convert_input(x)
+        spec, checked = self._input_specs[0], self._checked_input
+        if checked is None or checked.spec is not spec or checked.shape != x.shape:
+            assert_input_compatibility(spec, x, self.name)
+            object.__setattr__(self, "_checked_input", _CheckedInput(spec, x.shape))
+        values = {id(self.inputs[0]): x}
+        for layer, source, target in plan:
+            if training is not None and layer._call_has_training:
+                values[target] = layer(values[source], training=training)
+            else:
+                values[target] = layer(values[source])
+        return values[id(self._outputs_struct)]
 
     def compute_output_shape(self, input_shape):
         return _map_structure(lambda t: t.shape, self._outputs_struct)
@@ -159,3 +213,13 @@ class Functional(Model):
         from minikeras.saving.functional_config import functional_from_config
 
         return functional_from_config(cls, config, custom_objects)
+
+
+class _ChainPlan:
+    """A Functional's `_chain_plan` and the node list it was made from (a plain object: saving skips it)."""
+
+    __slots__ = ("nodes", "plan")
+
+    def __init__(self, nodes, plan):
+        self.nodes = nodes
+        self.plan = plan

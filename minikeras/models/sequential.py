@@ -168,11 +168,13 @@ class Sequential(Model):
         from minikeras.saving.serialization import serialize_keras_object
 
         layer_configs = [serialize_keras_object(layer) for layer in self._layers]
-        return {"name": self.name, "trainable": self.trainable,
+        config = {"name": self.name, "trainable": self.trainable,
                 "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.dtype},
                           "registered_name": None},
-                "layers": layer_configs, "build_input_shape": self._layers[0].batch_shape
-                if self._layers and isinstance(self._layers[0], InputLayer) else None}
+                "layers": layer_configs}
+        if self._layers and isinstance(self._layers[0], InputLayer):
+            config["build_input_shape"] = self._layers[0].batch_shape  # Keras omits it when unbuilt
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
