@@ -40,25 +40,22 @@ def philox_rounds(counters, key):
     Returns:
         uint32 array of shape `(n, 4)`: the random blocks.
     """
-    c0 = counters[:, 0].astype(np.uint64)
-    c1 = counters[:, 1].astype(np.uint64)
-    c2 = counters[:, 2].astype(np.uint64)
-    c3 = counters[:, 3].astype(np.uint64)
+    n = counters.shape[0]
+    c0, c1, c2, c3 = (np.array(counters[:, i], dtype=np.uint32) for i in range(4))
     k0, k1 = int(key[0]) & _MASK32, int(key[1]) & _MASK32
-    low = np.uint64(_MASK32)
+    # Each 64-bit product is written into a buffer that is also seen as pairs of
+    # uint32 words, so its high and low halves need no shift or mask.
+    p0, p1 = np.empty(n, np.uint64), np.empty(n, np.uint64)
+    halves0, halves1 = p0.view(np.uint32).reshape(n, 2), p1.view(np.uint32).reshape(n, 2)
+    lo, hi = (0, 1) if np.little_endian else (1, 0)
     for _ in range(10):
-        p0 = c0 * _M0
-        p1 = c2 * _M1
-        # The new words stay below 2**32, so uint64 holds them exactly.
-        c0, c1, c2, c3 = (
-            (p1 >> _SHIFT) ^ c1 ^ np.uint64(k0),
-            p1 & low,
-            (p0 >> _SHIFT) ^ c3 ^ np.uint64(k1),
-            p0 & low,
-        )
+        np.multiply(c0, _M0, out=p0, casting="unsafe")
+        np.multiply(c2, _M1, out=p1, casting="unsafe")
+        c0, c2 = halves1[:, hi] ^ c1 ^ np.uint32(k0), halves0[:, hi] ^ c3 ^ np.uint32(k1)
+        c1, c3 = halves1[:, lo].copy(), halves0[:, lo].copy()
         k0 = (k0 + _W0) & _MASK32
         k1 = (k1 + _W1) & _MASK32
-    out = np.empty((c0.shape[0], 4), dtype=np.uint32)
+    out = np.empty((n, 4), dtype=np.uint32)
     out[:, 0], out[:, 1], out[:, 2], out[:, 3] = c0, c1, c2, c3
     return out
 
@@ -90,6 +87,13 @@ def counters_at(counter, offsets):
 
 def counters_from(counter, start, count):
     """The `count` consecutive counters `counter + start + j`, shape `(count, 4)` uint32."""
+    first = (int(counter[0]) & _MASK32) + int(start)
+    if first + count <= 2**32:
+        # No carry out of word 0 (the usual case): only word 0 changes.
+        out = np.empty((count, 4), dtype=np.uint32)
+        out[:, 0] = np.arange(first, first + count, dtype=np.uint32)
+        out[:, 1:] = [int(w) & _MASK32 for w in counter[1:]]
+        return out
     return counters_at(counter, np.arange(count, dtype=np.uint64) + np.uint64(start))
 
 
