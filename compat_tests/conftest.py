@@ -56,7 +56,9 @@ def _fresh_sessions():
     if TF is not None:
         import keras
 
-        keras.backend.clear_session()
+        # free_memory=False: the name counters and global state reset without a full
+        # garbage collection (0.05 ms instead of about 0.5 s per test).
+        keras.backend.clear_session(free_memory=False)
     try:
         import minikeras
 
