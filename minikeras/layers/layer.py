@@ -26,6 +26,9 @@ class _CallContext:
 
     training = None
     depth = 0
+    # True while the trainer builds an unbuilt model on its first batch: Keras builds
+    # it symbolically there, so layers record a free batch axis (summary, build_config).
+    free_batch = False
 
 
 _context = _CallContext()
@@ -392,7 +395,7 @@ class Layer:
             return
         shapes = _map_structure(lambda t: tuple(t.shape) if hasattr(t, "shape") else np.shape(t), first_input)
         # Recorded with a free batch axis, as Keras's symbolic build sees it (summary, build_config).
-        self._build_shapes = _free_batch_axis(shapes)
+        self._build_shapes = _free_batch_axis(shapes) if _context.free_batch else shapes
         self.build(shapes)
         self.built = True
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from minikeras import config, ops
 from minikeras.ops.autodiff import Tensor, VariableBase, as_input, value
-from minikeras.ops.nn import KerasArray
+from minikeras.ops.nn import KerasArray, softmax_cross_entropy_mean
 from minikeras.utils.naming import auto_name, to_snake_case
 
 ALLOWED_REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sample_weight")
@@ -58,6 +58,9 @@ class Loss:
         return self._dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        fused = _fused_categorical_crossentropy(self, y_true, y_pred, sample_weight)
+        if fused is not None:
+            return fused
         in_mask = get_keras_mask(y_pred)
         y_pred = convert_input(y_pred, self.dtype, "y_pred", self.name)
         y_true = convert_input(y_true, self.dtype, "y_true", self.name)
@@ -80,6 +83,47 @@ class Loss:
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+_CCE_DEFAULTS = {"from_logits": False, "label_smoothing": 0.0, "axis": -1}
+
+
+def _fused_categorical_crossentropy(loss, y_true, y_pred, sample_weight):
+    """The common case of `fit` as one fused op, or None when it does not apply.
+
+    Categorical cross-entropy on a softmax output (its remembered logits) or on
+    logits, under the default reduction, without sample weights or masks, is
+    `ops.nn.softmax_cross_entropy_mean(y_true, logits)`: the same operations in
+    the same order as the general path below, recorded as one tape node.
+    """
+    if sample_weight is not None or loss.reduction not in ("sum_over_batch_size", "mean"):
+        return None
+    fn = getattr(loss, "fn", None)
+    if fn is None or fn is not _categorical_crossentropy_fn():
+        return None
+    options = loss._fn_kwargs
+    if any(k not in _CCE_DEFAULTS for k in options) or options.get("label_smoothing", 0.0) or (
+            options.get("axis", -1) != -1):
+        return None
+    logits = getattr(y_pred, "_keras_logits", None)
+    if logits is None:
+        if not options.get("from_logits", False):
+            return None
+        logits = y_pred
+    if type(y_true) is not np.ndarray or get_keras_mask(y_pred) is not None:
+        return None
+    p, z = value(y_pred), value(as_input(logits))
+    dtype = np.dtype(loss.dtype)
+    if not (isinstance(p, np.ndarray) and isinstance(z, np.ndarray) and p.dtype == dtype and z.dtype == dtype
+            and y_true.dtype == dtype and z.ndim == 2 and y_true.shape == p.shape == z.shape and z.shape[-1] > 1):
+        return None
+    return softmax_cross_entropy_mean(y_true, logits)
+
+
+def _categorical_crossentropy_fn():
+    from minikeras.losses.functions import categorical_crossentropy
+
+    return categorical_crossentropy
 
 
 def _compute_dtype(dtype):

@@ -99,6 +99,18 @@ class Mean(Metric):
         self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="count")
 
     def update_state(self, values, sample_weight=None):
+        # The per-step case of fit (a scalar loss weighted by the batch size, or one value per
+        # sample, unweighted), with the same arithmetic as the general path below.
+        if type(values) is np.ndarray and values.ndim <= 1 and values.dtype == self.dtype:
+            if sample_weight is None:
+                self.total._value += values.sum()
+                self.count._value += np.asarray(values.shape[0] if values.ndim else 1, dtype=self.dtype)
+                return
+            if values.ndim == 0 and type(sample_weight) in (int, float):
+                weight = np.asarray(sample_weight, dtype=self.dtype)
+                self.total._value += values * weight
+                self.count._value += weight
+                return
         values, sample_weight = reduce_to_samplewise_values(values, sample_weight, _mean, self.dtype)
         self.total.assign_add(np.sum(values))
         if sample_weight is not None:

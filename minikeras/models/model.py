@@ -112,3 +112,18 @@ class Model(Trainer, Layer):
 
     def build(self, input_shape):
         self.built = True
+
+    # -- pickle and copy.deepcopy (scikit-learn's clone and joblib rely on them) -------------------
+    # A model travels as its `.keras` archive: config (compile arguments included) and
+    # weights (optimizer state included). No Python function is pickled inside the format.
+    def __reduce__(self):
+        from minikeras.saving.saving_lib import model_archive_bytes, unpickle_model
+
+        return (unpickle_model, (model_archive_bytes(self),))
+
+    def __deepcopy__(self, memo):
+        from minikeras.saving.saving_lib import model_archive_bytes, unpickle_model
+
+        copy = unpickle_model(model_archive_bytes(self))
+        memo[id(self)] = copy
+        return copy

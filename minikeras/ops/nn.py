@@ -402,3 +402,93 @@ def moments(x, axes, keepdims=False, synchronized=False):
         mean = knp.squeeze(mean, axis=axes)
         variance = knp.squeeze(variance, axis=axes)
     return mean, variance
+
+
+# -- fused ops for the training hot path --------------------------------------------------------------
+# Each one records a single tape node where the unfused composition records several, and performs the
+# very same NumPy operations in the same order, so values and gradients are bitwise those of the
+# composition (tests/ops/test_fused.py checks it).
+
+
+def _plain_float_matrix(a):
+    return type(a) is np.ndarray and a.ndim == 2 and a.dtype.kind == "f"
+
+
+def dense(inputs, kernel, bias=None, activation=None):
+    """`activation(inputs @ kernel + bias)` as one op: a Dense layer's forward pass.
+
+    `activation` is None (linear) or `"relu"`. For 2-D float inputs with the
+    kernel's dtype it records one node whose VJP, with `d = g * (out > 0)` for
+    relu (`d = g` for linear), is
+
+        d inputs = d @ kernelᵀ,   d kernel = inputsᵀ @ d,   d bias = sum(d, axis=0)
+
+    which is what the VJPs of `matmul`, `add` and `relu` give in turn. Any
+    other input (N-D, integer, mixed dtypes) goes through those unfused ops.
+    """
+    if activation not in (None, "relu"):
+        raise ValueError(f"`activation` must be None or 'relu'. Received: activation={activation!r}")
+    x, w = as_input(inputs), as_input(kernel)
+    b = None if bias is None else as_input(bias)
+    a, wv = value(x), value(w)
+    bv = None if b is None else value(b)
+    if not (_plain_float_matrix(a) and type(wv) is np.ndarray and wv.ndim == 2 and wv.dtype == a.dtype
+            and (bv is None or (type(bv) is np.ndarray and bv.dtype == a.dtype and bv.ndim == 1))):
+        out = knp.matmul(x, w)
+        if b is not None:
+            out = knp.add(out, b)
+        return relu(out) if activation == "relu" else out
+    out = np.matmul(a, wv)
+    if bv is not None:
+        out += bv
+    if activation == "relu":
+        np.maximum(out, 0, out=out)
+    if not is_recording():
+        return out
+    relu_mask = activation == "relu"
+
+    def vjp(g, need):
+        d = np.multiply(g, out > 0) if relu_mask else g
+        gx = np.matmul(d, wv.T) if need[0] else None
+        gw = np.matmul(a.T, d) if need[1] else None
+        if len(need) == 2:
+            return gx, gw
+        return gx, gw, (d.sum(axis=0) if need[2] else None)
+
+    return record(out, (x, w) if b is None else (x, w, b), vjp)
+
+
+def softmax_cross_entropy_mean(labels, logits):
+    """The mean over the batch of `softmax_cross_entropy_with_logits(labels, logits)`, as one op.
+
+    This is categorical cross-entropy from logits under the default
+    `"sum_over_batch_size"` reduction: `sum_i CE_i / n` with `n` the number of
+    rows, computed exactly as the unfused loss (per-row values, `sum`, then the
+    no-NaN division), for 2-D float arrays of equal shape and dtype. VJP
+    w.r.t. the logits: `(softmax(z) - y) * g / n`.
+    """
+    labels, logits = as_input(labels), as_input(logits)
+    y, z = value(labels), value(logits)
+    if not (_plain_float_matrix(z) and type(y) is np.ndarray and y.shape == z.shape and y.dtype == z.dtype):
+        per_row = softmax_cross_entropy_with_logits(labels, logits)
+        n = np.asarray(np.prod(np.shape(value(per_row))), dtype=z.dtype)
+        return knp.divide_no_nan(knp.sum(per_row), n)
+    # ndarray methods: the same reductions as np.max/np.sum, without their Python wrappers.
+    shifted = z - z.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    per_row = -(y * log_probs).sum(axis=-1)
+    n = np.asarray(per_row.size, dtype=z.dtype)
+    total = per_row.sum()
+    empty = n == 0
+    safe_n = np.where(empty, 1, n)
+    out = np.where(empty, 0, np.true_divide(total, safe_n)).astype(np.result_type(total, n))
+    if not is_recording():
+        return out
+
+    def vjp(g, need):
+        scale = np.where(empty, 0, g / safe_n)
+        gy = -scale * log_probs if need[0] else None
+        gz = scale * (np.exp(log_probs) - y) if need[1] else None
+        return gy, gz
+
+    return record(out, (labels, logits), vjp)

@@ -15,6 +15,7 @@ steps, and validation runs at the end of the epoch, as in Keras.
 import numpy as np
 
 from minikeras import config
+from minikeras.layers.layer import _HOLDING_LOSSES
 from minikeras.ops.autodiff import GradientTape, value
 from minikeras.trainers import data_adapters as da
 from minikeras.trainers.compile_utils import CompileLoss, CompileMetrics
@@ -37,8 +38,27 @@ def _resolve_verbose(verbose):
     return int(verbose)
 
 
+class _StepCache:
+    """What one `fit` reads once rather than at every step (Keras traces its train step once per
+    fit too, so a change of `trainable` takes effect at the next `compile`/`fit`): the trainable
+    weights, and whether any weight has a regularizer. Filled after the first forward pass."""
+
+    __slots__ = ("trainable", "regularized")
+
+    def __init__(self):
+        self.trainable = None
+        self.regularized = True
+
+    def fill(self, model):
+        self.trainable = model.trainable_weights
+        self.regularized = any(getattr(v, "regularizer", None) is not None
+                               for layer in model._flatten_layers() for v in layer._own_variables())
+
+
 class Trainer:
     """Mixed into `Model`: the training and inference loops."""
+
+    _fit_step_cache = None  # a `_StepCache` while `fit` runs
 
     def __init__(self):
         self.compiled = False
@@ -122,12 +142,19 @@ class Trainer:
         total = None
         if self._compile_loss is not None:
             total = self._compile_loss(y, y_pred, sample_weight)
-        for extra in self.losses:
+        for extra in self._extra_losses():
             extra = ops.sum(extra)
             total = extra if total is None else ops.add(total, extra)
         if total is None:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         return total
+
+    def _extra_losses(self):
+        """`self.losses`, skipping the walk over every layer when a fit knows there can be none."""
+        cache = self._fit_step_cache
+        if cache is not None and cache.trainable is not None and not cache.regularized and not _HOLDING_LOSSES:
+            return ()
+        return self.losses
 
     def _prepare_targets(self, y, y_pred):
         if isinstance(y, dict) and getattr(self, "output_names", None):
@@ -150,9 +177,18 @@ class Trainer:
             y_pred = self._flat_outputs(self(x, training=True))
             y = self._prepare_targets(y, y_pred)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-        trainable = self.trainable_weights
+            scaled = loss
+            if getattr(self.optimizer, "loss_scale_factor", None):
+                scaled = self.optimizer.scale_loss(loss)
+        cache = self._fit_step_cache
+        if cache is None:
+            trainable = self.trainable_weights
+        else:
+            if cache.trainable is None:  # after the first forward pass, so lazily built layers count
+                cache.fill(self)
+            trainable = cache.trainable
         if trainable:
-            grads = tape.gradient(loss, trainable)
+            grads = tape.gradient(scaled, trainable)
             self.optimizer.apply(grads, trainable)
         self._loss_tracker.update_state(value(loss), sample_weight=_batch_size(x))
         if self._compile_metrics is not None:
@@ -204,6 +240,16 @@ class Trainer:
     def _maybe_build_from(self, x):
         if not self.built and hasattr(self, "_build_from_data"):
             self._build_from_data(x)
+        elif not all(layer.built for layer in self._flatten_layers()):
+            # A subclassed model: build it on one sample the way Keras's symbolic build
+            # does, so layers record a free batch axis rather than this batch's size.
+            from minikeras.layers.layer import _context
+
+            _context.free_batch = True
+            try:
+                self(da.map_structure(lambda a: a[:1], x), training=False)
+            finally:
+                _context.free_batch = False
 
     # -- fit ---------------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -234,11 +280,14 @@ class Trainer:
             callbacks, add_history=True, add_progbar=verbose != 0, verbose=verbose, epochs=epochs, steps=steps,
             model=self)
         self.stop_training = False
+        self._fit_step_cache = _StepCache()
+        # A callback may move the start (BackupAndRestore resuming), as in Keras.
+        self._initial_epoch = initial_epoch
         cbs.on_train_begin()
         training_logs = None
         batch_hooks = _wants_batch_hooks(cbs, "train")
         iterator = None
-        for epoch in range(initial_epoch, epochs):
+        for epoch in range(self._initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
             if steps_per_epoch:
@@ -266,6 +315,10 @@ class Trainer:
             training_logs = epoch_logs
             if self.stop_training:
                 break
+        self._fit_step_cache = None
+        if self.optimizer is not None and epochs > initial_epoch:
+            # Copies EMA averages into the weights when use_ema is on (a no-op otherwise).
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         cbs.on_train_end(logs=training_logs)
         return self.history
 
@@ -383,6 +436,7 @@ class Trainer:
             )
         x, y, sample_weight = self._convert_data(x, y, sample_weight, class_weight)
         self._maybe_build_from(x)
+        self._fit_step_cache = None  # read the weights afresh, as every Keras train_on_batch call does
         self.reset_metrics()  # each call reports its own batch, as Keras does
         self.train_step((x, y, sample_weight))
         logs = self.get_metrics_result()
