@@ -8,6 +8,7 @@ from minikeras.callbacks.early_stopping import EarlyStopping
 from minikeras.callbacks.history import History
 from minikeras.callbacks.lambda_callback import LambdaCallback
 from minikeras.callbacks.learning_rate_scheduler import LearningRateScheduler
+from minikeras.callbacks.gradient_monitor import GradientMonitor
 from minikeras.callbacks.model_checkpoint import ModelCheckpoint
 from minikeras.callbacks.progbar_logger import ProgbarLogger
 from minikeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
@@ -19,6 +20,7 @@ __all__ = [
     "CallbackList",
     "CSVLogger",
     "EarlyStopping",
+    "GradientMonitor",
     "History",
     "LambdaCallback",
     "LearningRateScheduler",

@@ -16,6 +16,8 @@ _LAZY = {
     "normalize": "minikeras.utils.numerical_utils",
     "Progbar": "minikeras.utils.progbar",
     "set_random_seed": "minikeras.utils.rng_utils",
+    "explain_backprop": "minikeras.utils.backprop_explainer",
+    "plot_history": "minikeras.utils.plotting",
 }
 
 
