@@ -207,6 +207,11 @@ class ArrayBatches:
                 s = slice(start, start + bs)
                 yield tuple(map_structure(lambda a: a[s], d) for d in (x, y, sw))
             return
+        if self._single_x and (y is None or isinstance(y, np.ndarray)) and (sw is None or isinstance(sw, np.ndarray)):
+            for start in range(0, n, bs):
+                idx = order[start:start + bs]
+                yield x[idx], None if y is None else y[idx], None if sw is None else sw[idx]
+            return
         for start in range(0, n, bs):
             idx = order[start:start + bs]
             yield tuple(map_structure(lambda a: a[idx], d) for d in (x, y, sw))
