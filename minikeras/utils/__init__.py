@@ -18,6 +18,8 @@ _LAZY = {
     "set_random_seed": "minikeras.utils.rng_utils",
     "explain_backprop": "minikeras.utils.backprop_explainer",
     "plot_history": "minikeras.utils.plotting",
+    "plot_model": "minikeras.utils.model_visualization",
+    "model_to_dot": "minikeras.utils.model_visualization",
 }
 
 
@@ -39,10 +41,3 @@ def clear_session(free_memory=True):
     reset = getattr(seed_generator, "reset_global_seed_generator", None)
     if reset is not None:
         reset()
-
-
-def plot_model(*args, **kwargs):
-    raise NotImplementedError(
-        "minikeras.utils.plot_model is not provided yet (it arrives with the learning aids); "
-        "use model.summary() to inspect the architecture."
-    )
