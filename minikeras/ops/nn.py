@@ -414,6 +414,34 @@ def _plain_float_matrix(a):
     return type(a) is np.ndarray and a.ndim == 2 and a.dtype.kind == "f"
 
 
+def dense_forward(a, w, b=None, relu=False):
+    """The kernel of `dense` on plain arrays: `a @ w + b`, then `max(., 0)` when `relu`.
+
+    Shared by the op below and the compiled train step of Dense stacks
+    (`trainers/dense_stack.py`), so both compute the very same bits.
+    """
+    out = np.matmul(a, w)
+    if b is not None:
+        out += b
+    if relu:
+        np.maximum(out, 0, out=out)
+    return out
+
+
+def dense_backward(g, a, w, out, relu, need_x=True, need_w=True, need_b=True):
+    """The VJP kernel of `dense_forward`: with `d = g * (out > 0)` for relu (`d = g` for linear),
+
+        d a = d @ wᵀ,   d w = aᵀ @ d,   d b = sum(d, axis=0)
+
+    Returns `(d a, d w, d b)`, `None` where not needed.
+    """
+    d = np.multiply(g, out > 0) if relu else g
+    gx = np.matmul(d, w.T) if need_x else None
+    gw = np.matmul(a.T, d) if need_w else None
+    gb = d.sum(axis=0) if need_b else None
+    return gx, gw, gb
+
+
 def dense(inputs, kernel, bias=None, activation=None):
     """`activation(inputs @ kernel + bias)` as one op: a Dense layer's forward pass.
 
@@ -438,24 +466,49 @@ def dense(inputs, kernel, bias=None, activation=None):
         if b is not None:
             out = knp.add(out, b)
         return relu(out) if activation == "relu" else out
-    out = np.matmul(a, wv)
-    if bv is not None:
-        out += bv
-    if activation == "relu":
-        np.maximum(out, 0, out=out)
+    relu_mask = activation == "relu"
+    out = dense_forward(a, wv, bv, relu_mask)
     if not is_recording():
         return out
-    relu_mask = activation == "relu"
 
     def vjp(g, need):
-        d = np.multiply(g, out > 0) if relu_mask else g
-        gx = np.matmul(d, wv.T) if need[0] else None
-        gw = np.matmul(a.T, d) if need[1] else None
-        if len(need) == 2:
-            return gx, gw
-        return gx, gw, (d.sum(axis=0) if need[2] else None)
+        grads = dense_backward(g, a, wv, out, relu_mask, need[0], need[1], len(need) == 3 and need[2])
+        return grads if len(need) == 3 else grads[:2]
 
     return record(out, (x, w) if b is None else (x, w, b), vjp)
+
+
+def softmax_cross_entropy_mean_forward(y, z, probabilities=False):
+    """The kernel of `softmax_cross_entropy_mean` on plain arrays: `(loss, log_softmax(z))`.
+
+    `loss = sum_i CE_i / n` as a 0-d array (0 for an empty batch, the no-NaN
+    division of Keras's reduction). With `probabilities=True` a third item is
+    `softmax(z)`, from the same exponentials, bitwise what `softmax` returns.
+    """
+    # ndarray methods: the same reductions as np.max/np.sum, without their Python wrappers.
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    s = e.sum(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(s)
+    per_row = -(y * log_probs).sum(axis=-1)
+    rows = per_row.size
+    total = per_row.sum()
+    if rows:
+        out = np.asarray(total / z.dtype.type(rows))
+    else:
+        out = np.zeros((), dtype=np.result_type(total, z.dtype))
+    if probabilities:
+        return out, log_probs, e / s
+    return out, log_probs
+
+
+def softmax_cross_entropy_mean_backward(g, y, log_probs, need_y=True, need_z=True):
+    """The VJP kernel: `d z = (softmax(z) - y) * g / n`, `d y = -log_softmax(z) * g / n` (0 if `n == 0`)."""
+    rows = log_probs.size // log_probs.shape[-1] if log_probs.ndim else 0
+    scale = g / log_probs.dtype.type(rows) if rows else np.zeros_like(g)
+    gy = -scale * log_probs if need_y else None
+    gz = scale * (np.exp(log_probs) - y) if need_z else None
+    return gy, gz
 
 
 def softmax_cross_entropy_mean(labels, logits):
@@ -473,22 +526,8 @@ def softmax_cross_entropy_mean(labels, logits):
         per_row = softmax_cross_entropy_with_logits(labels, logits)
         n = np.asarray(np.prod(np.shape(value(per_row))), dtype=z.dtype)
         return knp.divide_no_nan(knp.sum(per_row), n)
-    # ndarray methods: the same reductions as np.max/np.sum, without their Python wrappers.
-    shifted = z - z.max(axis=-1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    per_row = -(y * log_probs).sum(axis=-1)
-    n = np.asarray(per_row.size, dtype=z.dtype)
-    total = per_row.sum()
-    empty = n == 0
-    safe_n = np.where(empty, 1, n)
-    out = np.where(empty, 0, np.true_divide(total, safe_n)).astype(np.result_type(total, n))
+    out, log_probs = softmax_cross_entropy_mean_forward(y, z)
     if not is_recording():
         return out
-
-    def vjp(g, need):
-        scale = np.where(empty, 0, g / safe_n)
-        gy = -scale * log_probs if need[0] else None
-        gz = scale * (np.exp(log_probs) - y) if need[1] else None
-        return gy, gz
-
-    return record(out, (labels, logits), vjp)
+    return record(out, (labels, logits),
+                  lambda g, need: softmax_cross_entropy_mean_backward(g, y, log_probs, need[0], need[1]))

@@ -3,6 +3,7 @@
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer, base_optimizer_keyword_args, keras_cast, nd_view
+from minikeras.optimizers.flat_slots import FlatSlots
 
 
 class Adam(Optimizer):
@@ -58,10 +59,69 @@ class Adam(Optimizer):
         return alpha, f(1 - self.beta_1), f(1 - self.beta_2), f(self.epsilon)
 
     def update_step(self, gradient, variable, learning_rate):
-        w = nd_view(variable._value)
-        f = w.dtype.type
-        g = nd_view(gradient if gradient.dtype == w.dtype else gradient.astype(w.dtype))
-        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._constants(f, learning_rate, self._scalars)
+        f = variable._value.dtype.type
+        self._update_one(gradient, variable, self._constants(f, learning_rate, self._scalars))
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        # The step's scalars once for all variables (they depend on the dtype, which all share
+        # in the common case), then the same per-variable arithmetic as `update_step`.
+        if type(self).update_step is not Adam.update_step:
+            return super()._backend_update_step(grads, trainable_variables, learning_rate)
+        constants = None
+        for gradient, variable in zip(grads, trainable_variables):
+            f = variable._value.dtype.type
+            if constants is None or constants[0] is not f:
+                constants = (f, self._constants(f, learning_rate, self._scalars))
+            self._update_one(gradient, variable, constants[1])
+
+    def _flat_update(self, variables):
+        if type(self).update_step is not Adam.update_step:
+            return None
+        indices = [self._trainable_variables_indices.get(id(v)) for v in variables]
+        if None in indices:
+            return None
+        kinds = [self._momentums, self._velocities] + ([self._velocity_hats] if self.amsgrad else [])
+        flat = FlatSlots.build([[slots[i] for i in indices] for slots in kinds], variables)
+        if flat is None:
+            return None
+        g, scratch = np.empty(flat.size, flat.dtype), np.empty(flat.size, flat.dtype)
+
+        def update(grads, learning_rate):
+            if not flat.intact():
+                return False
+            flat.gather(grads, g)
+            alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._constants(flat.dtype.type, learning_rate,
+                                                                                 self._scalars)
+            m, v, delta = flat.buffers[0], flat.buffers[1], scratch
+            # `_update_one`'s operations, on every variable at once.
+            np.subtract(g, m, out=delta)
+            delta *= one_minus_beta_1
+            m += delta
+            np.square(g, out=delta)
+            delta -= v
+            delta *= one_minus_beta_2
+            v += delta
+            if self.amsgrad:
+                np.maximum(flat.buffers[2], v, out=flat.buffers[2])
+                v = flat.buffers[2]
+            np.sqrt(v, out=delta)
+            delta += epsilon
+            np.multiply(m, alpha, out=flat.step)
+            flat.step /= delta
+            flat.subtract_step()
+            return True
+
+        return update
+
+    def _update_one(self, gradient, variable, constants):
+        """One variable's Adam update, in place, in Keras's order of operations."""
+        w = variable._value
+        if not w.ndim:
+            w = w.reshape(1)
+        g = gradient if gradient.dtype == w.dtype else gradient.astype(w.dtype)
+        if not g.ndim:
+            g = g.reshape(1)
+        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = constants
         i = self._trainable_variables_indices[id(variable)]
         m = nd_view(self._momentums[i]._value)
         v = nd_view(self._velocities[i]._value)

@@ -385,6 +385,12 @@ class Optimizer:
         for grad, variable in zip(grads, trainable_variables):
             self.update_step(grad, variable, learning_rate)
 
+    def _flat_update(self, variables):
+        """`update(grads, learning_rate) -> bool`: `_backend_update_step` for exactly `variables`, run on
+        their slots laid end to end (`flat_slots.FlatSlots`); it returns False, doing nothing, when the
+        layout was disturbed. None when this optimizer has no such form (the default)."""
+        return None
+
     # -- clipping ---------------------------------------------------------------------------------
     def _clip_gradients(self, grads):
         if self.clipnorm and self.clipnorm > 0:

@@ -3,6 +3,7 @@
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer, base_optimizer_keyword_args, keras_cast, nd_view
+from minikeras.optimizers.flat_slots import FlatSlots
 
 
 class SGD(Optimizer):
@@ -63,6 +64,41 @@ class SGD(Optimizer):
             w += ahead
         else:
             w += v
+
+    def _flat_update(self, variables):
+        # Plain SGD is already two operations per variable: gathering would only add a copy.
+        if type(self).update_step is not SGD.update_step or self.momentum == 0:
+            return None
+        indices = [self._trainable_variables_indices.get(id(v)) for v in variables]
+        if None in indices:
+            return None
+        flat = FlatSlots.build([[self.momentums[i] for i in indices]], variables)
+        if flat is None:
+            return None
+        g, ahead = np.empty(flat.size, flat.dtype), np.empty(flat.size, flat.dtype)
+
+        def update(grads, learning_rate):
+            if not flat.intact():
+                return False
+            f = flat.dtype.type
+            flat.gather(grads, g)
+            step = flat.step
+            np.multiply(g, f(learning_rate), out=step)
+            # `update_step`'s operations on every variable at once; `w += u` is applied as
+            # `w -= (-u)`, which IEEE arithmetic makes the very same number.
+            v = flat.buffers[0]
+            momentum = keras_cast(self.momentum, f)
+            v *= momentum
+            v -= step
+            if self.nesterov:
+                np.multiply(v, momentum, out=ahead)
+                np.subtract(step, ahead, out=step)  # -(v * momentum - step)
+            else:
+                np.negative(v, out=step)
+            flat.subtract_step()
+            return True
+
+        return update
 
     def get_config(self):
         config = super().get_config()

@@ -41,13 +41,17 @@ def _resolve_verbose(verbose):
 class _StepCache:
     """What one `fit` reads once rather than at every step (Keras traces its train step once per
     fit too, so a change of `trainable` takes effect at the next `compile`/`fit`): the trainable
-    weights, and whether any weight has a regularizer. Filled after the first forward pass."""
+    weights, and whether any weight has a regularizer. Filled after the first forward pass.
+    `compiled` is the Dense-stack step (`trainers/dense_stack.py`) when it applies, planned after the
+    first step has built the optimizer and the metrics."""
 
-    __slots__ = ("trainable", "regularized")
+    __slots__ = ("trainable", "regularized", "compiled", "planned")
 
     def __init__(self):
         self.trainable = None
         self.regularized = True
+        self.compiled = None
+        self.planned = False
 
     def fill(self, model):
         self.trainable = model.trainable_weights
@@ -173,6 +177,9 @@ class Trainer:
     def train_step(self, data):
         """Forward under a tape, backward, one optimizer update, metrics."""
         x, y, sample_weight = data
+        cache = self._fit_step_cache
+        if cache is not None and cache.compiled is not None and sample_weight is None and cache.compiled(x, y):
+            return
         with GradientTape() as tape:
             y_pred = self._flat_outputs(self(x, training=True))
             y = self._prepare_targets(y, y_pred)
@@ -180,7 +187,6 @@ class Trainer:
             scaled = loss
             if getattr(self.optimizer, "loss_scale_factor", None):
                 scaled = self.optimizer.scale_loss(loss)
-        cache = self._fit_step_cache
         if cache is None:
             trainable = self.trainable_weights
         else:
@@ -193,6 +199,11 @@ class Trainer:
         self._loss_tracker.update_state(value(loss), sample_weight=_batch_size(x))
         if self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
+        if cache is not None and not cache.planned and trainable:
+            from minikeras.trainers import dense_stack
+
+            cache.planned = True
+            cache.compiled = dense_stack.plan(self, trainable)
 
     def test_step(self, data):
         x, y, sample_weight = data
