@@ -27,6 +27,12 @@ from minikeras.ops.nn import (_with_logits, dense_backward, dense_forward, softm
                               softmax_cross_entropy_mean_forward)
 
 
+def _mean_type():
+    from minikeras.metrics.reduction_metrics import Mean
+
+    return Mean
+
+
 def _dense_type():
     from minikeras.layers.core.dense import Dense
 
@@ -81,25 +87,28 @@ def _plain_dense(layer, dtype, last):
 
 
 def _plain_loss(model, dtype):
-    """`from_logits` of a default categorical cross-entropy on the single output, or None."""
-    from minikeras.losses.functions import categorical_crossentropy
+    """`(from_logits, sparse)` of a default (sparse) categorical cross-entropy on the single output,
+    or None for any other loss."""
+    from minikeras.losses.functions import categorical_crossentropy, sparse_categorical_crossentropy
     from minikeras.losses.loss import Loss
 
     compiled = model._compile_loss
     if compiled is None or compiled.multi or compiled.loss_weights[0] is not None:
         return None
     loss = compiled.losses[0]
-    if not isinstance(loss, Loss) or getattr(loss, "fn", None) is not categorical_crossentropy:
+    fn = getattr(loss, "fn", None)
+    if not isinstance(loss, Loss) or fn not in (categorical_crossentropy, sparse_categorical_crossentropy):
         return None
     if type(loss).__call__ is not Loss.__call__ or np.dtype(loss.dtype) != dtype:
         return None
-    options = loss._fn_kwargs
-    if set(options) - {"from_logits", "label_smoothing", "axis"} or options.get("label_smoothing", 0.0) or (
-            options.get("axis", -1) != -1):
+    options = dict(loss._fn_kwargs)
+    if options.pop("axis", -1) != -1 or options.pop("label_smoothing", 0.0) or (
+            options.pop("ignore_class", None) is not None):
         return None
-    if loss.reduction not in ("sum_over_batch_size", "mean"):
+    from_logits = bool(options.pop("from_logits", False))
+    if options or loss.reduction not in ("sum_over_batch_size", "mean"):
         return None
-    return bool(options.get("from_logits", False))
+    return from_logits, fn is sparse_categorical_crossentropy
 
 
 def _plain_optimizer(optimizer):
@@ -109,22 +118,21 @@ def _plain_optimizer(optimizer):
                 or optimizer.gradient_accumulation_steps or optimizer.loss_scale_factor)
 
 
-def _lone_categorical_accuracy(model, dtype):
-    """The compiled metrics' only metric when it is a plain categorical accuracy in `dtype` (what
-    `metrics=['accuracy']` gives with categorical cross-entropy), else None."""
-    from minikeras.metrics.accuracy_metrics import categorical_accuracy
+def _lone_accuracy(model, dtype, sparse):
+    """The compiled metrics' only metric when it is a plain (sparse) categorical accuracy in `dtype`
+    (what `metrics=['accuracy']` gives with these losses), else None."""
+    from minikeras.metrics.accuracy_metrics import categorical_accuracy, sparse_categorical_accuracy
     from minikeras.metrics.reduction_metrics import Mean, MeanMetricWrapper
 
     metrics = model._compile_metrics
     if metrics is None or not metrics.built or len(metrics._flat) != 1:
         return None
     _, metric, weighted = metrics._flat[0]
-    if weighted or not isinstance(metric, MeanMetricWrapper) or metric._fn is not categorical_accuracy:
+    fn = sparse_categorical_accuracy if sparse else categorical_accuracy
+    if weighted or not isinstance(metric, MeanMetricWrapper) or metric._fn is not fn:
         return None
     if metric._fn_kwargs or type(metric).update_state is not MeanMetricWrapper.update_state or (
             type(metric).reset_state is not Mean.reset_state) or np.dtype(metric.dtype) != dtype:
-        return None
-    if type(model._loss_tracker) is not Mean or np.dtype(model._loss_tracker.dtype) != dtype:
         return None
     return metric
 
@@ -132,10 +140,10 @@ def _lone_categorical_accuracy(model, dtype):
 class DenseStackStep:
     """`step(x, y)`: one training step of a Dense stack, or False when this batch needs the general step."""
 
-    def __init__(self, model, layers, trainable, from_logits, dtype):
+    def __init__(self, model, layers, trainable, sparse, dtype):
         self.model = model
         self.dtype = dtype
-        self.from_logits = from_logits
+        self.sparse = sparse
         # The Variables, not their arrays: a callback may `set_weights`, which writes in place,
         # but reading `_value` at each step costs nothing and assumes less.
         self.kernels = [layer.kernel for layer in layers]
@@ -143,15 +151,25 @@ class DenseStackStep:
         self.relu = [layer.activation is activations.relu for layer in layers]
         self.softmax_output = layers[-1].activation is activations.softmax
         self.trainable = trainable
-        self.accuracy = _lone_categorical_accuracy(model, dtype)
+        self.accuracy = _lone_accuracy(model, dtype, sparse)
         self.flat_update = model.optimizer._flat_update(trainable)
         self.n_in = layers[0].kernel.shape[0]
         self.n_out = layers[-1].kernel.shape[1]
+        # Integer targets become rows of the identity, as the sparse loss does.
+        self.eye = np.eye(self.n_out, dtype=dtype) if sparse else None
 
     def __call__(self, x, y):
         dtype = self.dtype
-        if not (type(x) is np.ndarray and type(y) is np.ndarray and x.dtype == dtype and y.dtype == dtype
-                and x.ndim == 2 and x.shape[1] == self.n_in and y.shape == (x.shape[0], self.n_out)):
+        if not (type(x) is np.ndarray and type(y) is np.ndarray and x.dtype == dtype and x.ndim == 2
+                and x.shape[1] == self.n_in):
+            return False
+        labels, original_y = None, y
+        if self.sparse:
+            labels = self._labels(y, x.shape[0])
+            if labels is None:
+                return False
+            y = self.eye[labels]
+        elif y.dtype != dtype or y.shape != (x.shape[0], self.n_out):
             return False
         model = self.model
         optimizer = model.optimizer
@@ -198,13 +216,28 @@ class DenseStackStep:
             if accuracy is not None:
                 # `categorical_accuracy` + `Mean`: a sum of ones and zeros is exact in floating point.
                 y_pred = probs[0] if probabilities else z
-                hits = np.count_nonzero(y.argmax(axis=-1) == y_pred.argmax(axis=-1))
+                hits = np.count_nonzero((y.argmax(axis=-1) if labels is None else labels) == y_pred.argmax(axis=-1))
                 accuracy.total._value += weight.dtype.type(hits)
                 accuracy.count._value += weight
             else:
                 # The model's output: softmax(z), remembering its logits, as the layer returns it.
-                metrics.update_state(y, _with_logits(probs[0], z) if probabilities else z, None)
+                metrics.update_state(y if labels is None else original_y, _with_logits(probs[0], z) if probabilities
+                                     else z, None)
         return True
+
+    def _labels(self, y, rows):
+        """Integer class indices from sparse targets, or None when the general step must handle them
+        (a shape it reshapes or rejects, non-integral or out-of-range labels: its errors, its numbers)."""
+        if y.shape == (rows, 1):
+            y = y[:, 0]
+        if y.shape != (rows,) or y.dtype.kind not in "fiu":
+            return None
+        labels = y.astype(np.int64) if y.dtype != np.int64 else y
+        if y.dtype.kind == "f" and not np.array_equal(labels, y):
+            return None
+        if rows and (labels.min() < 0 or labels.max() >= self.n_out):
+            return None
+        return labels
 
 
 def plan(model, trainable):
@@ -228,9 +261,10 @@ def plan(model, trainable):
     dtype = kernel._value.dtype
     if not all(_plain_dense(layer, dtype, i == len(layers) - 1) for i, layer in enumerate(layers)):
         return None
-    from_logits = _plain_loss(model, dtype)
-    if from_logits is None:
+    loss = _plain_loss(model, dtype)
+    if loss is None:
         return None
+    from_logits, sparse = loss
     softmax_output = layers[-1].activation is activations.softmax
     if from_logits == softmax_output:  # softmax probabilities read as logits, or logits as probabilities
         return None
@@ -247,4 +281,6 @@ def plan(model, trainable):
     if indices is None or any(id(v) not in indices or getattr(v, "overwrite_with_gradient", False)
                               for v in trainable):
         return None
-    return DenseStackStep(model, layers, trainable, from_logits, dtype)
+    if type(model._loss_tracker) is not _mean_type() or np.dtype(model._loss_tracker.dtype) != dtype:
+        return None
+    return DenseStackStep(model, layers, trainable, sparse, dtype)

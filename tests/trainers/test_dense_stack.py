@@ -92,6 +92,33 @@ def test_logits_output_with_from_logits(monkeypatch):
     _assert_same(lambda: _model(output=None), OPTIMIZERS["sgd"], monkeypatch, loss=loss)
 
 
+@pytest.mark.parametrize("shape", ["flat", "column"])
+@pytest.mark.parametrize("output", ["softmax", None])
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_sparse_targets(shape, output, dtype, monkeypatch):
+    x, onehot = _data()
+    labels = onehot.argmax(axis=-1).astype(dtype)
+    if shape == "column":
+        labels = labels[:, None]
+    loss = mk.losses.SparseCategoricalCrossentropy(from_logits=output is None)
+    _assert_same(lambda: _model(output=output), OPTIMIZERS["adam"], monkeypatch, loss=loss, data=(x, labels))
+
+
+def test_sparse_targets_with_other_metrics(monkeypatch):
+    x, onehot = _data()
+    _assert_same(lambda: _model(), OPTIMIZERS["sgd"], monkeypatch, loss="sparse_categorical_crossentropy",
+                 data=(x, onehot.argmax(axis=-1)), metrics=("accuracy", "sparse_top_k_categorical_accuracy"))
+
+
+def test_sparse_out_of_range_label_raises_the_loss_error(monkeypatch):
+    x, onehot = _data()
+    labels = onehot.argmax(axis=-1)
+    labels[-1] = 7  # in the last batch: the compiled step hands the batch to the general step
+    with pytest.raises(ValueError, match="outside the valid range"):
+        _train(lambda: _model(), OPTIMIZERS["sgd"], "sparse_categorical_crossentropy", True, monkeypatch,
+               data=(x, labels))
+
+
 def test_validation_split_and_short_last_batch(monkeypatch):
     hist = _assert_same(lambda: _model(), OPTIMIZERS["adam"], monkeypatch,
                         fit_kwargs={"validation_split": 0.2, "shuffle": True})
