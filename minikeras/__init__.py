@@ -7,7 +7,7 @@
 first use.
 """
 
-import importlib
+from minikeras._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -38,16 +38,7 @@ _NAMES = {
 __all__ = sorted(_SUBMODULES | set(_NAMES) | {"version"})
 
 
-def __getattr__(name):
-    if name in _SUBMODULES:
-        module = importlib.import_module(f"minikeras.{name}")
-        globals()[name] = module
-        return module
-    if name in _NAMES:
-        value = getattr(importlib.import_module(_NAMES[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'minikeras' has no attribute '{name}'")
+__getattr__, _, _ = lazy_exports(__name__, _NAMES, _SUBMODULES)
 
 
 def version():

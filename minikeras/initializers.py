@@ -21,9 +21,14 @@ import math
 import numpy as np
 
 from minikeras import config
-from minikeras import random as mk_random
-from minikeras.random.seed_generator import SeedGenerator, make_default_seed
 from minikeras.utils.registry import resolve
+
+
+def _random():
+    """`minikeras.random`, imported on first use so that `import minikeras` stays fast."""
+    from minikeras import random
+
+    return random
 
 
 def _dtype(dtype):
@@ -115,7 +120,7 @@ class Identity(Initializer):
 
 
 def _serialize_seed(seed):
-    if isinstance(seed, SeedGenerator):
+    if isinstance(seed, _random().SeedGenerator):
         return {"module": "keras.random", "class_name": "SeedGenerator", "config": seed.get_config(),
                 "registered_name": None}
     return seed
@@ -127,10 +132,10 @@ class RandomInitializer(Initializer):
     def __init__(self, seed=None):
         self._init_seed = seed
         if seed is None:
-            seed = make_default_seed()
+            seed = _random().make_default_seed()
         elif isinstance(seed, dict):
-            seed = SeedGenerator.from_config(seed.get("config", seed))
-        elif not isinstance(seed, (int, np.integer, SeedGenerator)):
+            seed = _random().SeedGenerator.from_config(seed.get("config", seed))
+        elif not isinstance(seed, (int, np.integer, _random().SeedGenerator)):
             raise ValueError(
                 "`seed` argument should be an instance of `keras.random.SeedGenerator()` or an integer. "
                 f"Received: seed={seed}"
@@ -150,7 +155,7 @@ class RandomNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        return mk_random.normal(shape, mean=self.mean, stddev=self.stddev, dtype=dtype, seed=self.seed)
+        return _random().normal(shape, mean=self.mean, stddev=self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -165,7 +170,7 @@ class TruncatedNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        return mk_random.truncated_normal(shape, mean=self.mean, stddev=self.stddev, dtype=dtype, seed=self.seed)
+        return _random().truncated_normal(shape, mean=self.mean, stddev=self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -180,7 +185,7 @@ class RandomUniform(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        return mk_random.uniform(shape, minval=self.minval, maxval=self.maxval, dtype=dtype, seed=self.seed)
+        return _random().uniform(shape, minval=self.minval, maxval=self.maxval, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
@@ -246,11 +251,11 @@ class VarianceScaling(RandomInitializer):
             scale /= max(1.0, (fan_in + fan_out) / 2.0)
         if self.distribution == "truncated_normal":
             stddev = math.sqrt(scale) / 0.87962566103423978
-            return mk_random.truncated_normal(shape, mean=0.0, stddev=stddev, dtype=dtype, seed=self.seed)
+            return _random().truncated_normal(shape, mean=0.0, stddev=stddev, dtype=dtype, seed=self.seed)
         if self.distribution == "untruncated_normal":
-            return mk_random.normal(shape, mean=0.0, stddev=math.sqrt(scale), dtype=dtype, seed=self.seed)
+            return _random().normal(shape, mean=0.0, stddev=math.sqrt(scale), dtype=dtype, seed=self.seed)
         limit = math.sqrt(3.0 * scale)
-        return mk_random.uniform(shape, minval=-limit, maxval=limit, dtype=dtype, seed=self.seed)
+        return _random().uniform(shape, minval=-limit, maxval=limit, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale, "mode": self.mode, "distribution": self.distribution,
@@ -307,7 +312,7 @@ class Orthogonal(RandomInitializer):
         dtype = _dtype(dtype)
         rows = math.prod(shape[:-1])
         cols = shape[-1]
-        a = mk_random.normal((max(rows, cols), min(rows, cols)), seed=self.seed, dtype=dtype)
+        a = _random().normal((max(rows, cols), min(rows, cols)), seed=self.seed, dtype=dtype)
         q, r = np.linalg.qr(a)
         q = q * np.sign(np.diag(r)).astype(dtype)
         if rows < cols:

@@ -1,18 +1,32 @@
-"""`minikeras.callbacks`: hooks into fit/evaluate/predict (Keras's `keras.callbacks`)."""
+"""`minikeras.callbacks`: hooks into fit/evaluate/predict (Keras's `keras.callbacks`).
 
-from minikeras.callbacks.backup_and_restore import BackupAndRestore
-from minikeras.callbacks.callback import Callback
-from minikeras.callbacks.callback_list import CallbackList
-from minikeras.callbacks.csv_logger import CSVLogger
-from minikeras.callbacks.early_stopping import EarlyStopping
-from minikeras.callbacks.history import History
-from minikeras.callbacks.lambda_callback import LambdaCallback
-from minikeras.callbacks.learning_rate_scheduler import LearningRateScheduler
-from minikeras.callbacks.gradient_monitor import GradientMonitor
-from minikeras.callbacks.model_checkpoint import ModelCheckpoint
-from minikeras.callbacks.progbar_logger import ProgbarLogger
-from minikeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
-from minikeras.callbacks.terminate_on_nan import TerminateOnNaN
+Each callback's module is imported on first use, so `import minikeras` stays fast.
+"""
+
+from minikeras._lazy import lazy_exports
+
+# name -> the module defining it.
+_LAZY = {
+    "BackupAndRestore": "minikeras.callbacks.backup_and_restore",
+    "Callback": "minikeras.callbacks.callback",
+    "CallbackList": "minikeras.callbacks.callback_list",
+    "CSVLogger": "minikeras.callbacks.csv_logger",
+    "EarlyStopping": "minikeras.callbacks.early_stopping",
+    "History": "minikeras.callbacks.history",
+    "LambdaCallback": "minikeras.callbacks.lambda_callback",
+    "LearningRateScheduler": "minikeras.callbacks.learning_rate_scheduler",
+    "GradientMonitor": "minikeras.callbacks.gradient_monitor",
+    "ModelCheckpoint": "minikeras.callbacks.model_checkpoint",
+    "ProgbarLogger": "minikeras.callbacks.progbar_logger",
+    "ReduceLROnPlateau": "minikeras.callbacks.reduce_lr_on_plateau",
+    "TerminateOnNaN": "minikeras.callbacks.terminate_on_nan",
+}
+# Submodules `dir()` listed when everything was imported eagerly.
+_SUBMODULES = {
+    "backup_and_restore", "callback", "callback_list", "csv_logger", "early_stopping", "gradient_monitor",
+    "history", "lambda_callback", "learning_rate_scheduler", "model_checkpoint", "monitor_callback",
+    "progbar_logger", "reduce_lr_on_plateau", "terminate_on_nan",
+}
 
 __all__ = [
     "BackupAndRestore",
@@ -29,3 +43,6 @@ __all__ = [
     "ReduceLROnPlateau",
     "TerminateOnNaN",
 ]
+
+
+__getattr__, __dir__, _loaded = lazy_exports(__name__, _LAZY, _SUBMODULES)

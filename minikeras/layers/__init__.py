@@ -1,28 +1,54 @@
-"""`minikeras.layers`: Keras 3's layers, by Keras's names."""
+"""`minikeras.layers`: Keras 3's layers, by Keras's names.
 
-from minikeras.layers.activations.activation import Activation  # noqa: F401
-from minikeras.layers.core.dense import Dense  # noqa: F401
-from minikeras.layers.core.input_layer import Input, InputLayer  # noqa: F401
-from minikeras.layers.input_spec import InputSpec  # noqa: F401
-from minikeras.layers.layer import Layer  # noqa: F401
-from minikeras.layers.activations.elu import ELU  # noqa: F401
-from minikeras.layers.activations.leaky_relu import LeakyReLU  # noqa: F401
-from minikeras.layers.activations.relu import ReLU  # noqa: F401
-from minikeras.layers.activations.softmax import Softmax  # noqa: F401
-from minikeras.layers.core.identity import Identity  # noqa: F401
-from minikeras.layers.core.lambda_layer import Lambda  # noqa: F401
-from minikeras.layers.merging.add import Add, add  # noqa: F401
-from minikeras.layers.merging.average import Average, average  # noqa: F401
-from minikeras.layers.merging.concatenate import Concatenate, concatenate  # noqa: F401
-from minikeras.layers.merging.dot import Dot, dot  # noqa: F401
-from minikeras.layers.merging.maximum import Maximum, maximum  # noqa: F401
-from minikeras.layers.merging.minimum import Minimum, minimum  # noqa: F401
-from minikeras.layers.merging.multiply import Multiply, multiply  # noqa: F401
-from minikeras.layers.merging.subtract import Subtract, subtract  # noqa: F401
-from minikeras.layers.normalization.batch_normalization import BatchNormalization  # noqa: F401
-from minikeras.layers.normalization.layer_normalization import LayerNormalization  # noqa: F401
-from minikeras.layers.preprocessing.normalization import Normalization  # noqa: F401
-from minikeras.layers.preprocessing.rescaling import Rescaling  # noqa: F401
-from minikeras.layers.regularization.dropout import Dropout  # noqa: F401
-from minikeras.layers.reshaping.flatten import Flatten  # noqa: F401
-from minikeras.layers.reshaping.reshape import Reshape  # noqa: F401
+Each layer's module is imported on first use (`minikeras.layers.Dense`,
+`from minikeras.layers import Dense`), so `import minikeras` stays fast.
+"""
+
+from minikeras._lazy import lazy_exports
+
+# name -> the module defining it.
+_LAZY = {
+    "Activation": "minikeras.layers.activations.activation",
+    "Dense": "minikeras.layers.core.dense",
+    "Input": "minikeras.layers.core.input_layer",
+    "InputLayer": "minikeras.layers.core.input_layer",
+    "InputSpec": "minikeras.layers.input_spec",
+    "Layer": "minikeras.layers.layer",
+    "ELU": "minikeras.layers.activations.elu",
+    "LeakyReLU": "minikeras.layers.activations.leaky_relu",
+    "ReLU": "minikeras.layers.activations.relu",
+    "Softmax": "minikeras.layers.activations.softmax",
+    "Identity": "minikeras.layers.core.identity",
+    "Lambda": "minikeras.layers.core.lambda_layer",
+    "Add": "minikeras.layers.merging.add",
+    "add": "minikeras.layers.merging.add",
+    "Average": "minikeras.layers.merging.average",
+    "average": "minikeras.layers.merging.average",
+    "Concatenate": "minikeras.layers.merging.concatenate",
+    "concatenate": "minikeras.layers.merging.concatenate",
+    "Dot": "minikeras.layers.merging.dot",
+    "dot": "minikeras.layers.merging.dot",
+    "Maximum": "minikeras.layers.merging.maximum",
+    "maximum": "minikeras.layers.merging.maximum",
+    "Minimum": "minikeras.layers.merging.minimum",
+    "minimum": "minikeras.layers.merging.minimum",
+    "Multiply": "minikeras.layers.merging.multiply",
+    "multiply": "minikeras.layers.merging.multiply",
+    "Subtract": "minikeras.layers.merging.subtract",
+    "subtract": "minikeras.layers.merging.subtract",
+    "BatchNormalization": "minikeras.layers.normalization.batch_normalization",
+    "LayerNormalization": "minikeras.layers.normalization.layer_normalization",
+    "Normalization": "minikeras.layers.preprocessing.normalization",
+    "Rescaling": "minikeras.layers.preprocessing.rescaling",
+    "Dropout": "minikeras.layers.regularization.dropout",
+    "Flatten": "minikeras.layers.reshaping.flatten",
+    "Reshape": "minikeras.layers.reshaping.reshape",
+}
+# Submodules `dir()` listed when everything was imported eagerly.
+_SUBMODULES = {"activations", "core", "input_spec", "layer", "merging", "normalization", "preprocessing",
+               "regularization", "reshaping"}
+# `from minikeras.layers import *` gives every layer, loaded or not.
+__all__ = sorted(_LAZY)
+
+
+__getattr__, __dir__, _loaded = lazy_exports(__name__, _LAZY, _SUBMODULES)

@@ -10,95 +10,98 @@ The per-sample loss functions Keras re-exports here (`mean_squared_error`,
 `binary_crossentropy`...) are those of `minikeras.losses`, found on first use.
 """
 
-from minikeras.metrics.accuracy_metrics import (  # noqa: F401
-    Accuracy,
-    BinaryAccuracy,
-    CategoricalAccuracy,
-    SparseCategoricalAccuracy,
-    SparseTopKCategoricalAccuracy,
-    TopKCategoricalAccuracy,
-    accuracy,
-    binary_accuracy,
-    categorical_accuracy,
-    sparse_categorical_accuracy,
-    sparse_top_k_categorical_accuracy,
-    top_k_categorical_accuracy,
-)
-from minikeras.metrics.auc import AUC  # noqa: F401
-from minikeras.metrics.confusion_metrics import (  # noqa: F401
-    FalseNegatives,
-    FalsePositives,
-    Precision,
-    PrecisionAtRecall,
-    Recall,
-    RecallAtPrecision,
-    SensitivityAtSpecificity,
-    SpecificityAtSensitivity,
-    TrueNegatives,
-    TruePositives,
-)
-from minikeras.metrics.correlation_metrics import (  # noqa: F401
-    ConcordanceCorrelation,
-    PearsonCorrelation,
-    concordance_correlation,
-    pearson_correlation,
-)
-from minikeras.metrics.f_score_metrics import F1Score, FBetaScore  # noqa: F401
-from minikeras.metrics.hinge_metrics import CategoricalHinge, Hinge, SquaredHinge  # noqa: F401
-from minikeras.metrics.metric import Metric  # noqa: F401
-from minikeras.metrics.probabilistic_metrics import (  # noqa: F401
-    BinaryCrossentropy,
-    CategoricalCrossentropy,
-    KLDivergence,
-    Poisson,
-    SparseCategoricalCrossentropy,
-)
-from minikeras.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum  # noqa: F401
-from minikeras.metrics.regression_metrics import (  # noqa: F401
-    CosineSimilarity,
-    LogCoshError,
-    MeanAbsoluteError,
-    MeanAbsolutePercentageError,
-    MeanSquaredError,
-    MeanSquaredLogarithmicError,
-    R2Score,
-    RootMeanSquaredError,
-    cosine_similarity,
-)
+from minikeras._lazy import lazy_exports
 from minikeras.utils.naming import to_snake_case
 
-ALL_OBJECTS = (
-    Metric, Mean, Sum, MeanMetricWrapper,
-    MeanSquaredError, RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
-    MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, R2Score,
-    AUC, FalseNegatives, FalsePositives, Precision, PrecisionAtRecall, Recall, RecallAtPrecision,
-    SensitivityAtSpecificity, SpecificityAtSensitivity, TrueNegatives, TruePositives,
-    ConcordanceCorrelation, PearsonCorrelation,
-    Hinge, SquaredHinge, CategoricalHinge,
-    KLDivergence, Poisson, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
-    SparseTopKCategoricalAccuracy,
-    F1Score, FBetaScore,
-)
-ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
-ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
-# Keras's aliases (the metric keeps its class's default name, e.g. "mean_squared_error").
-ALL_OBJECTS_DICT.update({
-    "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
-    "mse": MeanSquaredError, "MSE": MeanSquaredError,
-    "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
-    "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
-    "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
-})
-
-# Per-sample functions defined here.
-_METRIC_FUNCTIONS = {
-    fn.__name__: fn for fn in (
-        accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
-        top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, cosine_similarity,
-        pearson_correlation, concordance_correlation,
-    )
+# name -> the module defining it; each is imported on first use, so `import minikeras` stays fast.
+_LAZY = {
+    "Accuracy": "minikeras.metrics.accuracy_metrics",
+    "BinaryAccuracy": "minikeras.metrics.accuracy_metrics",
+    "CategoricalAccuracy": "minikeras.metrics.accuracy_metrics",
+    "SparseCategoricalAccuracy": "minikeras.metrics.accuracy_metrics",
+    "SparseTopKCategoricalAccuracy": "minikeras.metrics.accuracy_metrics",
+    "TopKCategoricalAccuracy": "minikeras.metrics.accuracy_metrics",
+    "accuracy": "minikeras.metrics.accuracy_metrics",
+    "binary_accuracy": "minikeras.metrics.accuracy_metrics",
+    "categorical_accuracy": "minikeras.metrics.accuracy_metrics",
+    "sparse_categorical_accuracy": "minikeras.metrics.accuracy_metrics",
+    "sparse_top_k_categorical_accuracy": "minikeras.metrics.accuracy_metrics",
+    "top_k_categorical_accuracy": "minikeras.metrics.accuracy_metrics",
+    "AUC": "minikeras.metrics.auc",
+    "FalseNegatives": "minikeras.metrics.confusion_metrics",
+    "FalsePositives": "minikeras.metrics.confusion_metrics",
+    "Precision": "minikeras.metrics.confusion_metrics",
+    "PrecisionAtRecall": "minikeras.metrics.confusion_metrics",
+    "Recall": "minikeras.metrics.confusion_metrics",
+    "RecallAtPrecision": "minikeras.metrics.confusion_metrics",
+    "SensitivityAtSpecificity": "minikeras.metrics.confusion_metrics",
+    "SpecificityAtSensitivity": "minikeras.metrics.confusion_metrics",
+    "TrueNegatives": "minikeras.metrics.confusion_metrics",
+    "TruePositives": "minikeras.metrics.confusion_metrics",
+    "ConcordanceCorrelation": "minikeras.metrics.correlation_metrics",
+    "PearsonCorrelation": "minikeras.metrics.correlation_metrics",
+    "concordance_correlation": "minikeras.metrics.correlation_metrics",
+    "pearson_correlation": "minikeras.metrics.correlation_metrics",
+    "F1Score": "minikeras.metrics.f_score_metrics",
+    "FBetaScore": "minikeras.metrics.f_score_metrics",
+    "CategoricalHinge": "minikeras.metrics.hinge_metrics",
+    "Hinge": "minikeras.metrics.hinge_metrics",
+    "SquaredHinge": "minikeras.metrics.hinge_metrics",
+    "Metric": "minikeras.metrics.metric",
+    "BinaryCrossentropy": "minikeras.metrics.probabilistic_metrics",
+    "CategoricalCrossentropy": "minikeras.metrics.probabilistic_metrics",
+    "KLDivergence": "minikeras.metrics.probabilistic_metrics",
+    "Poisson": "minikeras.metrics.probabilistic_metrics",
+    "SparseCategoricalCrossentropy": "minikeras.metrics.probabilistic_metrics",
+    "Mean": "minikeras.metrics.reduction_metrics",
+    "MeanMetricWrapper": "minikeras.metrics.reduction_metrics",
+    "Sum": "minikeras.metrics.reduction_metrics",
+    "CosineSimilarity": "minikeras.metrics.regression_metrics",
+    "LogCoshError": "minikeras.metrics.regression_metrics",
+    "MeanAbsoluteError": "minikeras.metrics.regression_metrics",
+    "MeanAbsolutePercentageError": "minikeras.metrics.regression_metrics",
+    "MeanSquaredError": "minikeras.metrics.regression_metrics",
+    "MeanSquaredLogarithmicError": "minikeras.metrics.regression_metrics",
+    "R2Score": "minikeras.metrics.regression_metrics",
+    "RootMeanSquaredError": "minikeras.metrics.regression_metrics",
+    "cosine_similarity": "minikeras.metrics.regression_metrics",
 }
+# Submodules `dir()` listed when everything was imported eagerly.
+_SUBMODULES = {"accuracy_metrics", "auc", "confusion_metrics", "correlation_metrics", "f_score_metrics",
+               "hinge_metrics", "metric", "metrics_utils", "probabilistic_metrics", "reduction_metrics",
+               "regression_metrics"}
+# `from minikeras.metrics import *` gives every metric, loaded or not.
+__all__ = sorted(set(_LAZY) | {"deserialize", "function_names", "get", "get_function", "serialize"})
+
+# The registry (what `get`/`deserialize` find by name) imports every metric, so it is
+# built on first use: `ALL_OBJECTS`, `ALL_OBJECTS_DICT` and `_METRIC_FUNCTIONS` below.
+_ALL_NAMES = (
+    "Metric", "Mean", "Sum", "MeanMetricWrapper",
+    "MeanSquaredError", "RootMeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError", "CosineSimilarity", "LogCoshError", "R2Score",
+    "AUC", "FalseNegatives", "FalsePositives", "Precision", "PrecisionAtRecall", "Recall", "RecallAtPrecision",
+    "SensitivityAtSpecificity", "SpecificityAtSensitivity", "TrueNegatives", "TruePositives",
+    "ConcordanceCorrelation", "PearsonCorrelation",
+    "Hinge", "SquaredHinge", "CategoricalHinge",
+    "KLDivergence", "Poisson", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy", "TopKCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "F1Score", "FBetaScore",
+)
+# Keras's aliases (the metric keeps its class's default name, e.g. "mean_squared_error").
+_ALIASES = {
+    "bce": "BinaryCrossentropy", "BCE": "BinaryCrossentropy",
+    "mse": "MeanSquaredError", "MSE": "MeanSquaredError",
+    "mae": "MeanAbsoluteError", "MAE": "MeanAbsoluteError",
+    "mape": "MeanAbsolutePercentageError", "MAPE": "MeanAbsolutePercentageError",
+    "msle": "MeanSquaredLogarithmicError", "MSLE": "MeanSquaredLogarithmicError",
+}
+# Per-sample functions defined here.
+_METRIC_FUNCTION_NAMES = (
+    "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "cosine_similarity",
+    "pearson_correlation", "concordance_correlation",
+)
 # Loss functions Keras re-exports under `keras.metrics`, served from `minikeras.losses`.
 _LOSS_FUNCTIONS = (
     "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy",
@@ -108,23 +111,41 @@ _LOSS_FUNCTIONS = (
 )
 
 
-def __getattr__(name):
-    if name in _LOSS_FUNCTIONS:
+def _all_objects_dict():
+    classes = _loaded("ALL_OBJECTS")
+    value = {cls.__name__: cls for cls in classes}
+    value.update({to_snake_case(cls.__name__): cls for cls in classes})
+    value.update({alias: _loaded(n) for alias, n in _ALIASES.items()})
+    return value
+
+
+def _loss_function(name):
+    def load():
         from minikeras import losses
 
         return getattr(losses, name)
-    raise AttributeError(f"module 'minikeras.metrics' has no attribute {name!r}")
+
+    return load
+
+
+# The registry (classes, aliases, functions) imports every metric, so it is built on first use.
+__getattr__, __dir__, _loaded = lazy_exports(__name__, _LAZY, _SUBMODULES, {
+    "ALL_OBJECTS": lambda: tuple(_loaded(n) for n in _ALL_NAMES),
+    "ALL_OBJECTS_DICT": _all_objects_dict,
+    "_METRIC_FUNCTIONS": lambda: {n: _loaded(n) for n in _METRIC_FUNCTION_NAMES},
+    **{name: _loss_function(name) for name in _LOSS_FUNCTIONS},
+})
 
 
 def function_names():
     """Names of the per-sample metric functions (`binary_accuracy`, `mean_squared_error`...)."""
-    return sorted(set(_METRIC_FUNCTIONS) | set(_LOSS_FUNCTIONS))
+    return sorted(set(_METRIC_FUNCTION_NAMES) | set(_LOSS_FUNCTIONS))
 
 
 def get_function(name):
     """The per-sample function called `name`, or None."""
-    if name in _METRIC_FUNCTIONS:
-        return _METRIC_FUNCTIONS[name]
+    if name in _METRIC_FUNCTION_NAMES:
+        return _loaded("_METRIC_FUNCTIONS")[name]
     if name in _LOSS_FUNCTIONS:
         return __getattr__(name)
     return None
@@ -135,9 +156,9 @@ def serialize(metric):
     from minikeras.metrics.reduction_metrics import serialize_function
     from minikeras.saving.object_registration import get_registered_name
 
-    if isinstance(metric, Metric):
+    if isinstance(metric, _loaded("Metric")):
         cls = type(metric)
-        builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
+        builtin = _loaded("ALL_OBJECTS_DICT").get(cls.__name__) is cls
         return {"module": "keras.metrics" if builtin else cls.__module__, "class_name": cls.__name__,
                 "config": metric.get_config(),
                 "registered_name": None if builtin else get_registered_name(cls)}
@@ -176,9 +197,10 @@ def _lookup(name, custom_objects=None):
     from minikeras.saving.object_registration import get_registered_object
     from minikeras.utils.registry import unknown_name_error
 
-    found = ALL_OBJECTS_DICT.get(name) or get_function(name) or get_registered_object(name, custom_objects)
+    registry = _loaded("ALL_OBJECTS_DICT")
+    found = registry.get(name) or get_function(name) or get_registered_object(name, custom_objects)
     if found is None:
-        raise unknown_name_error("metric", name, list(ALL_OBJECTS_DICT) + function_names())
+        raise unknown_name_error("metric", name, list(registry) + function_names())
     return found
 
 
@@ -204,9 +226,9 @@ def get(identifier):
     if isinstance(identifier, dict):
         obj = deserialize(identifier)
     elif isinstance(identifier, str):
-        obj = ALL_OBJECTS_DICT.get(identifier) or get_registered_object(identifier)
+        obj = _loaded("ALL_OBJECTS_DICT").get(identifier) or get_registered_object(identifier)
         if obj is None:
-            raise unknown_name_error("metric", identifier, ALL_OBJECTS_DICT)
+            raise unknown_name_error("metric", identifier, _loaded("ALL_OBJECTS_DICT"))
     else:
         obj = identifier
     if callable(obj):

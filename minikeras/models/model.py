@@ -4,8 +4,6 @@
 writing `call` gives a model whose forward pass is your Python code.
 """
 
-import json
-
 from minikeras.layers.layer import Layer
 from minikeras.trainers.trainer import Trainer
 
@@ -79,6 +77,8 @@ class Model(Trainer, Layer):
 
     def to_json(self, **kwargs):
         """The model's config as a JSON string (Keras's `{"class_name", "config", ...}` form)."""
+        import json
+
         from minikeras.saving.serialization import serialize_keras_object
 
         return json.dumps(serialize_keras_object(self), **kwargs)

@@ -4,21 +4,33 @@
 `ValueError` suggesting the closest valid names.
 """
 
-from minikeras.optimizers import schedules  # noqa: F401
-from minikeras.optimizers.adadelta import Adadelta
-from minikeras.optimizers.adagrad import Adagrad
-from minikeras.optimizers.adam import Adam
-from minikeras.optimizers.adamax import Adamax
-from minikeras.optimizers.adamw import AdamW
-from minikeras.optimizers.base_optimizer import Optimizer
-from minikeras.optimizers.lion import Lion
-from minikeras.optimizers.nadam import Nadam
-from minikeras.optimizers.rmsprop import RMSprop
-from minikeras.optimizers.sgd import SGD
+from minikeras._lazy import lazy_exports
 from minikeras.utils.registry import unknown_name_error
 
-ALL_OBJECTS = (Optimizer, Adam, SGD, RMSprop, Adadelta, AdamW, Adagrad, Adamax, Nadam, Lion)
-ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
+# name -> the module defining it; each is imported on first use, so `import minikeras` stays fast.
+_LAZY = {
+    "Adadelta": "minikeras.optimizers.adadelta",
+    "Adagrad": "minikeras.optimizers.adagrad",
+    "Adam": "minikeras.optimizers.adam",
+    "Adamax": "minikeras.optimizers.adamax",
+    "AdamW": "minikeras.optimizers.adamw",
+    "Optimizer": "minikeras.optimizers.base_optimizer",
+    "Lion": "minikeras.optimizers.lion",
+    "Nadam": "minikeras.optimizers.nadam",
+    "RMSprop": "minikeras.optimizers.rmsprop",
+    "SGD": "minikeras.optimizers.sgd",
+}
+_ALL_NAMES = ("Optimizer", "Adam", "SGD", "RMSprop", "Adadelta", "AdamW", "Adagrad", "Adamax", "Nadam", "Lion")
+# Submodules `dir()` listed when everything was imported eagerly.
+_SUBMODULES = {"adadelta", "adagrad", "adam", "adamax", "adamw", "base_optimizer", "lion", "nadam",
+               "optimizer_utils", "rmsprop", "schedules", "sgd"}
+
+
+# The registry imports every optimizer, so it is built on first use.
+__getattr__, __dir__, _loaded = lazy_exports(__name__, _LAZY, _SUBMODULES, {
+    "ALL_OBJECTS": lambda: tuple(_loaded(n) for n in _ALL_NAMES),
+    "ALL_OBJECTS_DICT": lambda: {cls.__name__.lower(): cls for cls in _loaded("ALL_OBJECTS")},
+})
 
 
 def serialize(optimizer):
@@ -26,7 +38,7 @@ def serialize(optimizer):
     from minikeras.saving.object_registration import get_registered_name
 
     cls = type(optimizer)
-    if ALL_OBJECTS_DICT.get(cls.__name__.lower()) is cls:
+    if _loaded("ALL_OBJECTS_DICT").get(cls.__name__.lower()) is cls:
         module, registered = "keras.optimizers", None
     else:
         module, registered = cls.__module__, get_registered_name(cls)
@@ -48,7 +60,7 @@ def deserialize(config, custom_objects=None):
             "and 'config'."
         )
     name = config["class_name"]
-    cls = ALL_OBJECTS_DICT.get(str(name).lower())
+    cls = _loaded("ALL_OBJECTS_DICT").get(str(name).lower())
     if cls is None:
         for key in (config.get("registered_name"), name):
             if key:
@@ -56,7 +68,7 @@ def deserialize(config, custom_objects=None):
                 if cls is not None:
                     break
     if cls is None:
-        valid = [n for n in ALL_OBJECTS_DICT if n != "optimizer"]
+        valid = [n for n in _loaded("ALL_OBJECTS_DICT") if n != "optimizer"]
         raise unknown_name_error("optimizer", name, valid)
     inner = dict(config.get("config") or {})
     if _takes_custom_objects(cls):  # a schedule inside the config may be a custom class too
@@ -83,7 +95,7 @@ def get(identifier):
         obj = deserialize({"class_name": identifier, "config": {}})
     else:
         obj = identifier
-    if isinstance(obj, Optimizer):
+    if isinstance(obj, _loaded("Optimizer")):
         return obj
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 

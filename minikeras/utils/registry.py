@@ -6,11 +6,11 @@ an instance or a callable into the object, and an unknown name into a
 `ValueError` that names what was received and the closest valid names.
 """
 
-import difflib
-
 
 def closest_names(name, valid, n=3):
     """Up to `n` valid names that look like `name` (for error messages)."""
+    import difflib  # only error messages need it; keeps `import minikeras` light
+
     return difflib.get_close_matches(str(name).lower(), sorted(valid), n=n, cutoff=0.5)
 
 
