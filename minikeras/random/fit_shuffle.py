@@ -58,13 +58,50 @@ def shuffle_permutation(n, seed_pair):
     key, counter = philox.key_counter_from_op_seeds(*seed_pair)
     words = philox.uint32_stream(key, counter, n - 1).astype(np.int64)
     j = np.arange(n - 1, dtype=np.int64)
-    targets = j + words % (n - j)
-    # The swaps are sequential (each sees the previous ones); a plain loop over
-    # Python ints is the fastest exact way with NumPy alone.
-    p = perm.tolist()
-    for i, t in enumerate(targets.tolist()):
-        p[i], p[t] = p[t], p[i]
-    return np.array(p, dtype=np.int64)
+    return fisher_yates(j + words % (n - j))
+
+
+def fisher_yates(targets):
+    """The result of swapping `perm[j]` with `perm[targets[j]]` for j = 0, 1, ... on `perm = range(n)`.
+
+    `targets[j] >= j` (n - 1 of them). Vectorised instead of n sequential swaps:
+    position j is final after step j (later steps touch only positions above j)
+    and then holds what position `targets[j]` held just before step j. A position
+    p >= j holds its original value p until some step i < j targets it, and from
+    then on the value step i moved there: the value `a_i` that position i held
+    just before step i. So, with "last i < j with targets[i] = p" found by one
+    stable sort of the targets:
+
+        a_j      = a_i of the last i < j with targets[i] = j, else j
+        final[j] = a_i of the last i < j with targets[i] = targets[j], else targets[j]
+
+    The first line is a forest of pointers to earlier steps; pointer jumping
+    resolves every a_j to its root in a few passes.
+    """
+    targets = np.asarray(targets, dtype=np.int64)
+    n = targets.size + 1
+    order = np.argsort(targets, kind="stable")  # by target, then by step
+    sorted_targets = targets[order]
+    # prev[j]: the last earlier step with the same target as step j (-1 if none).
+    prev = np.full(n - 1, -1, dtype=np.int64)
+    same = np.flatnonzero(sorted_targets[1:] == sorted_targets[:-1])
+    prev[order[same + 1]] = order[same]
+    # parent[p]: the last step i < p that targeted p (the last step targeting p, unless that is p itself).
+    last = np.flatnonzero(np.append(sorted_targets[1:] != sorted_targets[:-1], True))
+    value, step = sorted_targets[last], order[last]
+    step = np.where(step == value, prev[step], step)
+    root = np.arange(n, dtype=np.int64)
+    has = step >= 0
+    root[value[has]] = step[has]
+    while True:
+        jumped = root[root]
+        if np.array_equal(jumped, root):
+            break
+        root = jumped
+    out = np.empty(n, dtype=np.int64)
+    out[:-1] = np.where(prev >= 0, root[np.maximum(prev, 0)], targets)
+    out[-1] = root[-1]
+    return out
 
 
 def fit_shuffle_indices(n):

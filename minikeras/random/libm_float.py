@@ -4,28 +4,45 @@ TF's Box-Muller step (TF `core/lib/random/random_distributions.h`,
 `BoxMullerFloat`) calls the C library's `logf` and `sincosf`. On Linux that is
 glibc, whose float functions are accurate but not correctly rounded: about one
 result in a hundred differs by one ulp from the correctly rounded value. To be
-bit-exact without giving up vectorisation:
+bit-exact and fast:
 
-1. compute in float64 with NumPy (error far below a float32 ulp) and round;
-2. flag the results whose float64 value lies close to the midpoint between two
-   float32 numbers, where glibc's rounding may go the other way;
-3. ask the C library itself (through `ctypes`) for the flagged ones only.
+1. `glibc_float` redoes glibc's own double-precision evaluation in NumPy and
+   rounds it to float32; that agrees with glibc except, possibly, where the
+   double value lies within a hair (here 2**16 double ulps, about 1e-4 of a
+   float32 ulp) of a float32 rounding midpoint;
+2. those few inputs (about 1 in 4000), and any outside the model's domain, are
+   passed to the C library itself through `ctypes`.
 
-"Close" is measured in float32 ulps, per bucket of inputs (the top 12 bits of
-the float32 input). The thresholds were measured by this project exhaustively
-over every input Box-Muller can produce (2**23 for each function) against
-glibc 2.36 on x86-64 (FMA variants), with a 25% margin; elsewhere a floor of
-0.002 ulp applies. Without a loadable C library the correctly rounded value is
-kept (then an occasional draw may differ from TF by one ulp).
+Once per process, before its first use, each model is checked against the C
+library on the inputs where a wrong model would most likely show: those
+nearest to a midpoint without being flagged, and (for `sincosf`) those nearest
+a multiple of pi/2. The model as written reproduces glibc 2.28 and later
+exactly: over every input Box-Muller can produce (2**23 for each function) it
+matched glibc 2.36 on x86-64 bit for bit even without step 2.
+
+If the check fails (an older or different C library), a slower method is used:
+compute in float64, round, flag the results within a measured band of a
+midpoint and ask the C library for those (bands per bucket of inputs, the top
+12 bits of the float32 input, measured exhaustively against glibc 2.36 with a
+25% margin; a floor of 0.002 ulp elsewhere). Without a loadable C library the
+correctly rounded value is kept (then an occasional draw may differ from TF by
+one ulp).
 """
 
 import ctypes
-import ctypes.util
 
 import numpy as np
 
+from minikeras.random import glibc_float
+
+# Flag a model value within this many double ulps of a float32 rounding midpoint.
+_MODEL_BAND = 1 << 16
+_LOW29 = np.uint64((1 << 29) - 1)
+_BAND_START = np.uint64((1 << 28) - _MODEL_BAND)
+_BAND_WIDTH = np.uint64(2 * _MODEL_BAND)
+
 _FLOOR = 2e-3
-# bucket (float32 bits >> 20) -> half-width of the midpoint band, in ulps.
+# bucket (float32 bits >> 20) -> half-width of the midpoint band, in ulps (fallback method only).
 _LOG_BAND = {
     0x3B8: 0.003, 0x3C0: 0.0032, 0x3D0: 0.006, 0x3D8: 0.0098, 0x3D9: 0.0024, 0x3E0: 0.0226,
     0x3E1: 0.0084, 0x3E2: 0.004, 0x3E3: 0.0039, 0x3E4: 0.0038, 0x3E5: 0.0034, 0x3E6: 0.0033,
@@ -57,12 +74,15 @@ def _band_array(table):
 _LOG_BANDS = _band_array(_LOG_BAND)
 _SINCOS_BANDS = _band_array(_SINCOS_BAND)
 _LIBM = None
+_MODEL_AGREES = {}
 
 
 def _libm():
     """The C math library's `logf` and `sincosf`, or None where it cannot be loaded."""
     global _LIBM
     if _LIBM is None:
+        import ctypes.util  # loads subprocess, tempfile...: only when the C library is first needed
+
         try:
             lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
             logf = lib.logf
@@ -74,6 +94,101 @@ def _libm():
         except (OSError, AttributeError):  # pragma: no cover - platform dependent
             _LIBM = False
     return _LIBM or None
+
+
+def _c_logf(lib, xs):
+    """The C library's `logf` of each value of a 1-D float32 array."""
+    return np.fromiter(map(lib[0], xs.tolist()), np.float32, xs.size)
+
+
+def _c_sincosf(lib, xs):
+    """The C library's `sincosf` of each value of a 1-D float32 array: `(sin, cos)`."""
+    sincos = lib[1]
+    sv, cv = ctypes.c_float(), ctypes.c_float()
+    ps, pc = ctypes.byref(sv), ctypes.byref(cv)
+    fs, fc = np.empty(xs.size, np.float32), np.empty(xs.size, np.float32)
+    for j, value in enumerate(xs.tolist()):
+        sincos(value, ps, pc)
+        fs[j], fc[j] = sv.value, cv.value
+    return fs, fc
+
+
+def _midpoint_distance(y64):
+    """How far each float64 lies from the nearest float32 rounding midpoint, in units of its own last bit."""
+    low = (y64.view(np.uint64) & _LOW29).astype(np.int64)
+    return np.abs(low - (1 << 28))
+
+
+def _near_half(y64):
+    """True where float64 `y64` is within `_MODEL_BAND` double ulps of a float32 rounding midpoint."""
+    low = y64.view(np.uint64) & _LOW29
+    low -= _BAND_START  # wraps below the band, so one comparison tests both sides
+    return low < _BAND_WIDTH
+
+
+def _model_logf(x):
+    y = glibc_float.logf_double(x)
+    return y.astype(np.float32), _near_half(y) | ~glibc_float.logf_in_domain(x), (y,)
+
+
+def _model_sincosf(x):
+    # Outside the domain (flagged, then recomputed) the model may overflow: no warnings for that.
+    with np.errstate(invalid="ignore", over="ignore"):
+        s64, c64 = glibc_float.sincosf_double(x)
+        rounded = s64.astype(np.float32), c64.astype(np.float32)
+    flag = _near_half(s64)
+    flag |= _near_half(c64)
+    flag |= ~glibc_float.sincosf_in_domain(x)
+    return rounded, flag, (s64, c64)
+
+
+def _check_inputs(name):
+    """Box-Muller inputs on which a model that does not fit this C library would most likely fail."""
+    rng = np.random.default_rng(20240917)
+    m = rng.integers(1, 1 << 23, 1 << 13).astype(np.float64) * 2.0**-23
+    if name == "logf":
+        sample = m.astype(np.float32)
+        extra = np.array([1e-7, 2.0**-23, 0.5, 1 - 2.0**-23], dtype=np.float32)
+        model = _model_logf
+    else:
+        sample = ((2.0 * np.pi) * m).astype(np.float32)
+        # The float32 values around each multiple of pi/2, where the range reduction cancels most.
+        centres = np.array([k * np.pi / 2 for k in range(1, 5)], dtype=np.float32).view(np.int32)
+        extra = (centres[:, None] + np.arange(-16, 17, dtype=np.int32)).reshape(-1).view(np.float32)
+        model = _model_sincosf
+    _, flag, values = model(sample)
+    distance = np.min([_midpoint_distance(v) for v in values], axis=0)
+    distance[flag] = np.iinfo(np.int64).max
+    hardest = sample[np.argsort(distance, kind="stable")[:256]]
+    return np.concatenate([hardest, extra, sample[:64]])
+
+
+def _model_agrees(name, lib):
+    """Whether the `glibc_float` model matches this C library (checked once per process)."""
+    if name not in _MODEL_AGREES:
+        x = _check_inputs(name)
+        if name == "logf":
+            ok = np.array_equal(_fast(x, lib, name).view(np.uint32), _c_logf(lib, x).view(np.uint32))
+        else:
+            got, want = _fast(x, lib, name), _c_sincosf(lib, x)
+            ok = all(np.array_equal(g.view(np.uint32), w.view(np.uint32)) for g, w in zip(got, want))
+        _MODEL_AGREES[name] = bool(ok)
+    return _MODEL_AGREES[name]
+
+
+def _fast(x, lib, name):
+    """The model's results, with the flagged inputs computed by the C library."""
+    if name == "logf":
+        out, flag, _ = _model_logf(x)
+        idx = np.flatnonzero(flag)
+        if idx.size:
+            out.reshape(-1)[idx] = _c_logf(lib, x.reshape(-1)[idx])
+        return out
+    (s, c), flag, _ = _model_sincosf(x)
+    idx = np.flatnonzero(flag)
+    if idx.size:
+        s.reshape(-1)[idx], c.reshape(-1)[idx] = _c_sincosf(lib, x.reshape(-1)[idx])
+    return s, c
 
 
 def _near_midpoint(y64, rounded, x32, bands):
@@ -90,36 +205,30 @@ def _near_midpoint(y64, rounded, x32, bands):
 def logf(x):
     """`logf` of a positive float32 array, as glibc rounds it."""
     x = np.asarray(x, dtype=np.float32)
+    lib = _libm()
+    if lib is not None and _model_agrees("logf", lib):
+        return _fast(x, lib, "logf")
     y64 = np.log(x.astype(np.float64))
     out = y64.astype(np.float32)
-    lib = _libm()
     if lib is not None:
         idx = np.flatnonzero(_near_midpoint(y64, out, x, _LOG_BANDS))
         if idx.size:
-            flat = out.reshape(-1)
-            flat[idx] = np.fromiter(map(lib[0], x.reshape(-1)[idx].tolist()), np.float32, idx.size)
+            out.reshape(-1)[idx] = _c_logf(lib, x.reshape(-1)[idx])
     return out
 
 
 def sincosf(x):
     """`(sinf(x), cosf(x))` of a float32 array, as glibc's `sincosf` rounds them."""
     x = np.asarray(x, dtype=np.float32)
+    lib = _libm()
+    if lib is not None and _model_agrees("sincosf", lib):
+        return _fast(x, lib, "sincosf")
     x64 = x.astype(np.float64)
     s64, c64 = np.sin(x64), np.cos(x64)
     s, c = s64.astype(np.float32), c64.astype(np.float32)
-    lib = _libm()
     if lib is not None:
         near = _near_midpoint(s64, s, x, _SINCOS_BANDS) | _near_midpoint(c64, c, x, _SINCOS_BANDS)
         idx = np.flatnonzero(near)
         if idx.size:
-            sincos = lib[1]
-            sv, cv = ctypes.c_float(), ctypes.c_float()
-            ps, pc = ctypes.byref(sv), ctypes.byref(cv)
-            xs = x.reshape(-1)[idx].tolist()
-            fs, fc = np.empty(idx.size, np.float32), np.empty(idx.size, np.float32)
-            for j, value in enumerate(xs):
-                sincos(value, ps, pc)
-                fs[j], fc[j] = sv.value, cv.value
-            s.reshape(-1)[idx] = fs
-            c.reshape(-1)[idx] = fc
+            s.reshape(-1)[idx], c.reshape(-1)[idx] = _c_sincosf(lib, x.reshape(-1)[idx])
     return s, c
