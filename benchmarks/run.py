@@ -88,6 +88,8 @@ def run_import_case(chosen, repeats, log):
     names = {c.name for c in chosen}
     labels = [label for label in wl.IMPORTS if label.split(" ")[0] in names]
     results = {label: [] for label in labels}
+    for label in labels:  # untimed: writes the bytecode cache, as an install would
+        wl.measure_import(label)
     for r in range(repeats):
         for label in labels:
             results[label].append(wl.measure_import(label))

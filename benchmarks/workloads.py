@@ -151,13 +151,36 @@ IMPORTS = {
 }
 
 
+_PYCACHE = None
+
+
+def _bytecode_env(env):
+    """`env` with Python's bytecode cache on, in a directory of this run.
+
+    The libraries compared are loaded from site-packages with compiled bytecode
+    (`pip install` writes it), whereas a source checkout run with
+    `PYTHONDONTWRITEBYTECODE` (set on some machines) would recompile minikeras in
+    every process. Caching it the same way measures what an installed
+    minikeras costs; `run.py` makes one untimed warm-up import first.
+    """
+    global _PYCACHE
+    if _PYCACHE is None:
+        import tempfile
+
+        _PYCACHE = tempfile.mkdtemp(prefix="minikeras-bench-pycache-")
+    env = dict(env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = _PYCACHE
+    return env
+
+
 def measure_import(label, env=None):
-    """`{"seconds", "peak_rss_mb"}` of importing `IMPORTS[label]` in a fresh interpreter."""
+    """`{"seconds", "peak_rss_mb"}` of importing `IMPORTS[label]` in a fresh interpreter (bytecode cached)."""
     code = ("import time, resource\nt0 = time.perf_counter()\n" + IMPORTS[label] + "\n"
             "t1 = time.perf_counter()\n"
             "import json; print(json.dumps({'seconds': t1 - t0, "
             "'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
-    env = dict(os.environ if env is None else env, TF_CPP_MIN_LOG_LEVEL="3")
+    env = _bytecode_env(dict(os.environ if env is None else env, TF_CPP_MIN_LOG_LEVEL="3"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
