@@ -19,6 +19,7 @@ from minikeras.backend.variables import Variable
 from minikeras.layers.input_spec import InputSpec, assert_input_compatibility
 from minikeras.ops.autodiff import Tensor
 from minikeras.utils.naming import auto_name, to_snake_case
+from minikeras.backend.nest import flatten as _flatten, map_structure as _map_structure
 
 
 class _CallContext:
@@ -55,30 +56,6 @@ class Node:
             layer, index, _ = t._keras_history
             nodes.append(layer._inbound_nodes[index])
         return nodes
-
-
-def _flatten(structure):
-    if isinstance(structure, (list, tuple)):
-        out = []
-        for s in structure:
-            out.extend(_flatten(s))
-        return out
-    if isinstance(structure, dict):
-        out = []
-        for k in structure:
-            out.extend(_flatten(structure[k]))
-        return out
-    return [structure]
-
-
-def _map_structure(fn, structure):
-    if isinstance(structure, list):
-        return [_map_structure(fn, s) for s in structure]
-    if isinstance(structure, tuple):
-        return tuple(_map_structure(fn, s) for s in structure)
-    if isinstance(structure, dict):
-        return {k: _map_structure(fn, v) for k, v in structure.items()}
-    return fn(structure)
 
 
 def _free_batch_axis(shapes):

@@ -1,24 +1,7 @@
 """`clone_model`: the same architecture with new layers (and so new, freshly initialised weights)."""
 
 from minikeras.backend.keras_tensor import KerasTensor
-
-
-def _flatten(structure):
-    if isinstance(structure, (list, tuple)):
-        return [x for s in structure for x in _flatten(s)]
-    if isinstance(structure, dict):
-        return [x for s in structure.values() for x in _flatten(s)]
-    return [structure]
-
-
-def _map_structure(fn, structure):
-    if isinstance(structure, list):
-        return [_map_structure(fn, s) for s in structure]
-    if isinstance(structure, tuple):
-        return tuple(_map_structure(fn, s) for s in structure)
-    if isinstance(structure, dict):
-        return {k: _map_structure(fn, v) for k, v in structure.items()}
-    return fn(structure)
+from minikeras.backend.nest import flatten as _flatten, map_structure as _map_structure
 
 
 def _same_structure(a, b):

@@ -4,7 +4,8 @@ import numpy as np
 
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.layers.core.input_layer import InputLayer
-from minikeras.layers.layer import _CheckedInput, _flatten, _map_structure
+from minikeras.backend.nest import flatten as _flatten, map_structure as _map_structure
+from minikeras.layers.layer import _CheckedInput
 from minikeras.models.model import Model
 from minikeras.ops.autodiff import Tensor
 

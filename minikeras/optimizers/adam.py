@@ -77,70 +77,34 @@ class Adam(Optimizer):
     def _flat_update(self, variables):
         if type(self).update_step is not Adam.update_step:
             return None
-        indices = [self._trainable_variables_indices.get(id(v)) for v in variables]
-        if None in indices:
-            return None
         kinds = [self._momentums, self._velocities] + ([self._velocity_hats] if self.amsgrad else [])
-        flat = FlatSlots.build([[slots[i] for i in indices] for slots in kinds], variables)
+        flat = FlatSlots.for_optimizer(self, kinds, variables)
         if flat is None:
             return None
-        g, scratch = np.empty(flat.size, flat.dtype), np.empty(flat.size, flat.dtype)
+        g, delta = np.empty(flat.size, flat.dtype), np.empty(flat.size, flat.dtype)
+        v_hat = flat.buffers[2] if self.amsgrad else None
 
         def update(grads, learning_rate):
             if not flat.intact():
                 return False
             flat.gather(grads, g)
-            alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._constants(flat.dtype.type, learning_rate,
-                                                                                 self._scalars)
-            m, v, delta = flat.buffers[0], flat.buffers[1], scratch
-            # `_update_one`'s operations, on every variable at once.
-            np.subtract(g, m, out=delta)
-            delta *= one_minus_beta_1
-            m += delta
-            np.square(g, out=delta)
-            delta -= v
-            delta *= one_minus_beta_2
-            v += delta
-            if self.amsgrad:
-                np.maximum(flat.buffers[2], v, out=flat.buffers[2])
-                v = flat.buffers[2]
-            np.sqrt(v, out=delta)
-            delta += epsilon
-            np.multiply(m, alpha, out=flat.step)
-            flat.step /= delta
+            constants = self._constants(flat.dtype.type, learning_rate, self._scalars)
+            _adam_step(g, flat.buffers[0], flat.buffers[1], v_hat, constants, delta, flat.step)
             flat.subtract_step()
             return True
 
         return update
 
     def _update_one(self, gradient, variable, constants):
-        """One variable's Adam update, in place, in Keras's order of operations."""
-        w = variable._value
-        if not w.ndim:
-            w = w.reshape(1)
+        """One variable's Adam update, in place."""
+        w = nd_view(variable._value)
         g = gradient if gradient.dtype == w.dtype else gradient.astype(w.dtype)
-        if not g.ndim:
-            g = g.reshape(1)
-        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = constants
+        g = nd_view(g)
         i = self._trainable_variables_indices[id(variable)]
-        m = nd_view(self._momentums[i]._value)
-        v = nd_view(self._velocities[i]._value)
-
-        delta = np.subtract(g, m)
-        delta *= one_minus_beta_1
-        m += delta
-        np.square(g, out=delta)
-        delta -= v
-        delta *= one_minus_beta_2
-        v += delta
-        if self.amsgrad:
-            v_hat = nd_view(self._velocity_hats[i]._value)
-            np.maximum(v_hat, v, out=v_hat)
-            v = v_hat
-        np.sqrt(v, out=delta)
-        delta += epsilon
-        step = np.multiply(m, alpha)
-        step /= delta
+        v_hat = nd_view(self._velocity_hats[i]._value) if self.amsgrad else None
+        step = np.empty_like(w)
+        _adam_step(g, nd_view(self._momentums[i]._value), nd_view(self._velocities[i]._value), v_hat, constants,
+                   np.empty_like(w), step)
         w -= step
 
     def get_config(self):
@@ -148,6 +112,29 @@ class Adam(Optimizer):
         config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
                        "amsgrad": self.amsgrad})
         return config
+
+
+def _adam_step(g, m, v, v_hat, constants, delta, step):
+    """Adam's arithmetic in Keras's order: `m`, `v` (and `v_hat`) updated in place, and
+    `step = m * alpha / (sqrt(v) + epsilon)` written into `step` (`delta` is scratch).
+
+    Elementwise, so one call on variables laid end to end gives each variable's numbers.
+    """
+    alpha, one_minus_beta_1, one_minus_beta_2, epsilon = constants
+    np.subtract(g, m, out=delta)
+    delta *= one_minus_beta_1
+    m += delta
+    np.square(g, out=delta)
+    delta -= v
+    delta *= one_minus_beta_2
+    v += delta
+    if v_hat is not None:
+        np.maximum(v_hat, v, out=v_hat)
+        v = v_hat
+    np.sqrt(v, out=delta)
+    delta += epsilon
+    np.multiply(m, alpha, out=step)
+    step /= delta
 
 
 Adam.__doc__ = Adam.__doc__.replace("{{base_optimizer_keyword_args}}", base_optimizer_keyword_args)

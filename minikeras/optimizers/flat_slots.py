@@ -66,6 +66,15 @@ class FlatSlots:
             return None
         return cls(slot_lists, variables)
 
+    @classmethod
+    def for_optimizer(cls, optimizer, slot_lists, variables):
+        """`build` with each of `slot_lists` (indexed like the optimizer's variables) taken in the
+        order of `variables`; None if the optimizer was not built for all of them."""
+        indices = [optimizer._trainable_variables_indices.get(id(v)) for v in variables]
+        if None in indices:
+            return None
+        return cls.build([[slots[i] for i in indices] for slots in slot_lists], variables)
+
     def intact(self):
         """Whether every slot Variable still holds its view of the buffers."""
         return all(slot._value is view for slot, view in self._views)

@@ -69,10 +69,7 @@ class SGD(Optimizer):
         # Plain SGD is already two operations per variable: gathering would only add a copy.
         if type(self).update_step is not SGD.update_step or self.momentum == 0:
             return None
-        indices = [self._trainable_variables_indices.get(id(v)) for v in variables]
-        if None in indices:
-            return None
-        flat = FlatSlots.build([[self.momentums[i] for i in indices]], variables)
+        flat = FlatSlots.for_optimizer(self, [self.momentums], variables)
         if flat is None:
             return None
         g, ahead = np.empty(flat.size, flat.dtype), np.empty(flat.size, flat.dtype)

@@ -11,34 +11,16 @@ import math
 import numpy as np
 
 from minikeras import config
+from minikeras.backend import nest
+from minikeras.backend.nest import flatten  # noqa: F401  (callers use `data_adapters.flatten`)
 from minikeras.ops.autodiff import Tensor, value
 
 # -- nested structures ----------------------------------------------------------------------
 
 
-def flatten(structure):
-    """Leaves of a nested list/tuple/dict (dict values in key order), `None`s kept."""
-    if isinstance(structure, (list, tuple)):
-        out = []
-        for s in structure:
-            out.extend(flatten(s))
-        return out
-    if isinstance(structure, dict):
-        out = []
-        for k in structure:
-            out.extend(flatten(structure[k]))
-        return out
-    return [structure]
-
-
 def map_structure(fn, structure):
-    if isinstance(structure, list):
-        return [map_structure(fn, s) for s in structure]
-    if isinstance(structure, tuple):
-        return tuple(map_structure(fn, s) for s in structure)
-    if isinstance(structure, dict):
-        return {k: map_structure(fn, v) for k, v in structure.items()}
-    return None if structure is None else fn(structure)
+    """`nest.map_structure` that leaves `None` leaves (no targets, no weights) as `None`."""
+    return nest.map_structure(lambda a: None if a is None else fn(a), structure)
 
 
 # -- conversion ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import re
 import shutil
 import sys
 
+from minikeras.backend.nest import map_structure
 from minikeras.utils import io_utils
 
 # Bits per scalar, as Keras's `dtype_utils.DTYPE_TO_SIZE`.
@@ -227,14 +228,6 @@ def _format_shape(shape):
     return "(" + ", ".join(str(d) for d in shape) + ")"
 
 
-def _map_shapes(fn, structure):
-    if isinstance(structure, list):
-        return [_map_shapes(fn, s) for s in structure]
-    if isinstance(structure, tuple):
-        return tuple(_map_shapes(fn, s) for s in structure)
-    if isinstance(structure, dict):
-        return {k: _map_shapes(fn, v) for k, v in structure.items()}
-    return fn(structure)
 
 
 def _is_shape(x):
@@ -266,7 +259,7 @@ def format_layer_shape(layer):
     if not nodes and build_shapes is None:
         return "?"
     if nodes:
-        shapes = _map_shapes(lambda t: _format_shape(t.shape), nodes[-1].outputs)
+        shapes = map_structure(lambda t: _format_shape(t.shape), nodes[-1].outputs)
     else:
         try:
             if hasattr(layer, "output_shape"):

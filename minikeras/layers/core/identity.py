@@ -1,7 +1,8 @@
 """`Identity`: returns its input unchanged (a placeholder layer)."""
 
 from minikeras.backend.keras_tensor import KerasTensor
-from minikeras.layers.layer import Layer, _map_structure
+from minikeras.backend.nest import map_structure as _map_structure
+from minikeras.layers.layer import Layer
 
 
 class Identity(Layer):

@@ -8,7 +8,8 @@ import types
 import numpy as np
 
 from minikeras.backend.keras_tensor import KerasTensor
-from minikeras.layers.layer import Layer, _map_structure
+from minikeras.backend.nest import map_structure as _map_structure
+from minikeras.layers.layer import Layer
 
 _UNSAFE_LAMBDA_MESSAGE = (
     "Requested the deserialization of a `Lambda` layer whose `function` is a Python lambda. This carries a "
