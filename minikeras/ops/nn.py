@@ -438,7 +438,7 @@ def dense_backward(g, a, w, out, relu, need_x=True, need_w=True, need_b=True):
     d = np.multiply(g, out > 0) if relu else g
     gx = np.matmul(d, w.T) if need_x else None
     gw = np.matmul(a.T, d) if need_w else None
-    gb = d.sum(axis=0) if need_b else None
+    gb = np.add.reduce(d, axis=0) if need_b else None
     return gx, gw, gb
 
 
@@ -485,14 +485,14 @@ def softmax_cross_entropy_mean_forward(y, z, probabilities=False):
     division of Keras's reduction). With `probabilities=True` a third item is
     `softmax(z)`, from the same exponentials, bitwise what `softmax` returns.
     """
-    # ndarray methods: the same reductions as np.max/np.sum, without their Python wrappers.
-    shifted = z - z.max(axis=-1, keepdims=True)
+    # The ufuncs' reductions are what np.max/np.sum run, without their Python wrappers.
+    shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)
     e = np.exp(shifted)
-    s = e.sum(axis=-1, keepdims=True)
+    s = np.add.reduce(e, axis=-1, keepdims=True)
     log_probs = shifted - np.log(s)
-    per_row = -(y * log_probs).sum(axis=-1)
+    per_row = -np.add.reduce(y * log_probs, axis=-1)
     rows = per_row.size
-    total = per_row.sum()
+    total = np.add.reduce(per_row, axis=None)
     if rows:
         out = np.asarray(total / z.dtype.type(rows))
     else:

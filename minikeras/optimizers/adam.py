@@ -52,11 +52,16 @@ class Adam(Optimizer):
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def _scalars(self, f, step, learning_rate):
+        # The hyperparameters' casts once per (dtype, values); only the powers change per step.
+        key = (f, type(self.beta_1), self.beta_1, type(self.beta_2), self.beta_2, self.epsilon)
+        fixed = self.__dict__.get("_fixed_scalars")
+        if fixed is None or fixed[0] != key:
+            fixed = self._fixed_scalars = (key, keras_cast(self.beta_1, f), keras_cast(self.beta_2, f), f(1),
+                                           (f(1 - self.beta_1), f(1 - self.beta_2), f(self.epsilon)))
+        _, beta_1, beta_2, one, rest = fixed
         t = f(step + 1)
-        beta_1_power = np.power(keras_cast(self.beta_1, f), t)
-        beta_2_power = np.power(keras_cast(self.beta_2, f), t)
-        alpha = f(learning_rate) * np.sqrt(f(1) - beta_2_power) / (f(1) - beta_1_power)
-        return alpha, f(1 - self.beta_1), f(1 - self.beta_2), f(self.epsilon)
+        alpha = f(learning_rate) * np.sqrt(one - np.power(beta_2, t)) / (one - np.power(beta_1, t))
+        return (alpha,) + rest
 
     def update_step(self, gradient, variable, learning_rate):
         f = variable._value.dtype.type

@@ -13,7 +13,11 @@ that rebinds an array (unpickling, a deep copy) is detected by `intact()` and
 the caller falls back to the per-variable update.
 """
 
+import operator
+
 import numpy as np
+
+_VALUE = operator.attrgetter("_value")
 
 
 class FlatSlots:
@@ -45,6 +49,8 @@ class FlatSlots:
                 slot._value = buffer[start:stop].reshape(slot._value.shape)
                 self._views.append((slot, slot._value))
             self.buffers.append(buffer)
+        self._slots = [slot for slot, _ in self._views]
+        self._slot_views = [view for _, view in self._views]
         self.step = np.empty(self.size, dtype=self.dtype)
         self.step_views = [self.step[start:stop].reshape(v._value.shape)
                            for v, start, stop in zip(self.variables, bounds[:-1], bounds[1:])]
@@ -77,7 +83,7 @@ class FlatSlots:
 
     def intact(self):
         """Whether every slot Variable still holds its view of the buffers."""
-        return all(slot._value is view for slot, view in self._views)
+        return all(map(operator.is_, map(_VALUE, self._slots), self._slot_views))
 
     def gather(self, grads, out=None):
         """The gradients end to end in one flat array (in the variables' order)."""
