@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import minikeras
+from compat_tests.recording import assert_close, assert_equal
 from compat_tests.tolerances import F32, F64
 from minikeras import initializers as mi
 
@@ -23,7 +24,7 @@ def test_seeded_random_initializers(keras, name, seed, dtype):
     for shape in SHAPES:
         a, b = np.asarray(k(shape, dtype=dtype)), m(shape, dtype=dtype)
         assert a.dtype == b.dtype
-        np.testing.assert_array_equal(b, a)
+        assert_equal(b, a, item=f"initializers.{name}")
 
 
 @pytest.mark.parametrize("name", RANDOM + ["Orthogonal"])
@@ -37,10 +38,10 @@ def test_unseeded_after_set_random_seed(keras, name, global_seed):
     for ki, mi_ in zip(k, m):
         a, b = np.asarray(ki((37, 11))), mi_((37, 11))
         if name == "Orthogonal":
-            np.testing.assert_allclose(b, a, **F32)
+            assert_close(b, a, **F32, item=[f"initializers.{name}", "utils.set_random_seed"])
         else:
-            np.testing.assert_array_equal(b, a)
-            np.testing.assert_array_equal(mi_((37, 11)), a)  # repeated calls: the same values
+            assert_equal(b, a, item=[f"initializers.{name}", "utils.set_random_seed"])
+            assert_equal(mi_((37, 11)), a, item=f"initializers.{name}")  # repeated calls: the same values
 
 
 @pytest.mark.parametrize("mode", ["fan_in", "fan_out", "fan_avg"])
@@ -49,8 +50,8 @@ def test_unseeded_after_set_random_seed(keras, name, global_seed):
 def test_variance_scaling_options(keras, mode, distribution, scale):
     kw = dict(scale=scale, mode=mode, distribution=distribution, seed=17)
     for shape in [(4, 9), (2, 3, 5, 8)]:
-        np.testing.assert_array_equal(mi.VarianceScaling(**kw)(shape),
-                                      np.asarray(keras.initializers.VarianceScaling(**kw)(shape)))
+        assert_equal(mi.VarianceScaling(**kw)(shape), np.asarray(keras.initializers.VarianceScaling(**kw)(shape)),
+                     item="initializers.VarianceScaling")
 
 
 @pytest.mark.parametrize("shape", [(5, 5), (8, 3), (3, 8), (2, 3, 4, 5)])
@@ -60,7 +61,7 @@ def test_orthogonal_close(keras, shape, gain, dtype, tol):
     a = np.asarray(keras.initializers.Orthogonal(gain=gain, seed=3)(shape, dtype=dtype))
     b = mi.Orthogonal(gain=gain, seed=3)(shape, dtype=dtype)
     assert b.dtype == a.dtype
-    np.testing.assert_allclose(b, a, **tol)
+    assert_close(b, a, **tol, item="initializers.Orthogonal")
 
 
 @pytest.mark.parametrize("name,kwargs,shape", [("Zeros", {}, (3, 4)), ("Ones", {}, (2, 5, 1)),
@@ -71,7 +72,7 @@ def test_constant_initializers(keras, name, kwargs, shape, dtype):
     a = np.asarray(getattr(keras.initializers, name)(**kwargs)(shape, dtype=dtype))
     b = getattr(mi, name)(**kwargs)(shape, dtype=dtype)
     assert b.dtype == a.dtype
-    np.testing.assert_array_equal(b, a)
+    assert_equal(b, a, item=f"initializers.{name}")
 
 
 def test_lesson_network_kernels(keras):
@@ -83,8 +84,8 @@ def test_lesson_network_kernels(keras):
     minikeras.utils.set_random_seed(2)
     # Each Dense constructor gets its kernel initializer (drawing a seed) then its zeros bias (drawing none).
     k1, _, k2, _ = mi.get("glorot_uniform"), mi.get("zeros"), mi.get("glorot_uniform"), mi.get("zeros")
-    np.testing.assert_array_equal(k1((4, 10)), weights[0])
-    np.testing.assert_array_equal(k2((10, 3)), weights[2])
+    assert_equal(k1((4, 10)), weights[0], item=["initializers.GlorotUniform", "utils.set_random_seed"])
+    assert_equal(k2((10, 3)), weights[2], item=["initializers.GlorotUniform", "utils.set_random_seed"])
 
 
 def test_seeds_drawn_like_keras(keras):

@@ -9,6 +9,7 @@ weights after the call (moving statistics); `compute_output_shape`.
 
 import numpy as np
 
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32, F64
 from minikeras import ops
 from minikeras.ops.autodiff import GradientTape
@@ -72,7 +73,8 @@ def compare_layers(mk_layer, k_layer, inputs, *, training=None, tol=None, seed=0
     k_vars = list(k_layer.trainable_weights)
     k_grads = k_tape.gradient(k_total, k_inputs + k_vars)
 
-    np.testing.assert_allclose(out_value, k_out.numpy(), **tol, err_msg="outputs")
+    item = f"layers.{type(mk_layer).__name__}"
+    assert_close(out_value, k_out.numpy(), **tol, err_msg="outputs", item=item)
     assert out_value.dtype == k_out.numpy().dtype, (out_value.dtype, k_out.dtype)
     names = [f"input {i}" for i in range(len(xs))] + [v.path for v in mk_vars]
     for name, g, kg in zip(names, mk_grads, k_grads):
@@ -80,9 +82,9 @@ def compare_layers(mk_layer, k_layer, inputs, *, training=None, tol=None, seed=0
             assert g is None or not np.any(np.asarray(g)), name
             continue
         assert g is not None, f"no gradient for {name}"
-        np.testing.assert_allclose(np.asarray(g), np.asarray(kg), **tol, err_msg=f"gradient of {name}")
+        assert_close(np.asarray(g), np.asarray(kg), **tol, err_msg=f"gradient of {name}", item=item, kind="gradient")
     for v, kv in zip(mk_layer.non_trainable_weights, k_layer.non_trainable_weights):
-        np.testing.assert_allclose(v.numpy(), np.asarray(kv.numpy()), **tol, err_msg=f"weight {v.path}")
+        assert_close(v.numpy(), np.asarray(kv.numpy()), **tol, err_msg=f"weight {v.path}", item=item)
     if output_shape_of is not None:
         assert tuple(mk_layer.compute_output_shape(output_shape_of)) == tuple(
             k_layer.compute_output_shape(output_shape_of))

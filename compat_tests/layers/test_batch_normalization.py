@@ -5,6 +5,8 @@ import pytest
 
 import minikeras
 from compat_tests.layers.layer_compat import assert_same_config, compare_layers
+from compat_tests.recording import assert_close
+from compat_tests.tolerances import F32
 
 rng = np.random.default_rng(10)
 
@@ -54,11 +56,12 @@ def test_moving_statistics_after_three_training_calls(keras, case):
     mk.set_weights(weights)
     for _ in range(3):
         x = rng.normal(0.5, 3.0, size=shape).astype("float32")
-        np.testing.assert_allclose(np.asarray(mk(x, training=True)), k(x, training=True).numpy(), rtol=1e-5, atol=1e-5)
+        assert_close(np.asarray(mk(x, training=True)), k(x, training=True).numpy(), **F32,
+                     item="layers.BatchNormalization")
     for a, b in zip(mk.weights, k.weights):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-7, err_msg=a.name)
+        assert_close(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-7, err_msg=a.name, item="layers.BatchNormalization")
     x = rng.normal(size=shape).astype("float32")
-    np.testing.assert_allclose(np.asarray(mk(x)), k(x).numpy(), rtol=1e-5, atol=1e-6)
+    assert_close(np.asarray(mk(x)), k(x).numpy(), **F32, item="layers.BatchNormalization")
 
 
 def test_float64(keras):

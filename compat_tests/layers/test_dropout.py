@@ -5,6 +5,7 @@ import pytest
 
 import minikeras
 from compat_tests.layers.layer_compat import assert_same_config
+from compat_tests.recording import assert_close, assert_equal
 from compat_tests.tolerances import F32
 
 rng = np.random.default_rng(14)
@@ -17,7 +18,7 @@ def test_same_masks_with_layer_seed(tf, keras, rate, noise_shape, shape):
     mk = minikeras.layers.Dropout(rate, noise_shape=noise_shape, seed=42)
     k = keras.layers.Dropout(rate, noise_shape=noise_shape, seed=42)
     for _ in range(3):  # the stream advances identically call after call
-        np.testing.assert_allclose(np.asarray(mk(x, training=True)), k(x, training=True).numpy(), **F32)
+        assert_close(np.asarray(mk(x, training=True)), k(x, training=True).numpy(), **F32, item="layers.Dropout")
 
 
 def test_same_masks_after_set_random_seed(tf, keras):
@@ -26,7 +27,7 @@ def test_same_masks_after_set_random_seed(tf, keras):
     k = keras.layers.Dropout(0.4)
     minikeras.utils.set_random_seed(123)
     mk = minikeras.layers.Dropout(0.4)
-    np.testing.assert_allclose(np.asarray(mk(x, training=True)), k(x, training=True).numpy(), **F32)
+    assert_close(np.asarray(mk(x, training=True)), k(x, training=True).numpy(), **F32, item="layers.Dropout")
 
 
 def test_gradient_matches(tf, keras):
@@ -38,14 +39,15 @@ def test_gradient_matches(tf, keras):
     kx = tf.Variable(x)
     with tf.GradientTape() as k_tape:
         k_total = tf.reduce_sum(tf.square(k(kx, training=True)))
-    np.testing.assert_allclose(np.asarray(tape.gradient(total, xt)), k_tape.gradient(k_total, kx).numpy(), **F32)
+    assert_close(np.asarray(tape.gradient(total, xt)), k_tape.gradient(k_total, kx).numpy(), **F32,
+                 item="layers.Dropout", kind="gradient")
 
 
 @pytest.mark.parametrize("training", [None, False])
 def test_inference_is_identity(keras, training):
     x = rng.normal(size=(3, 3)).astype("float32")
-    np.testing.assert_array_equal(np.asarray(minikeras.layers.Dropout(0.5)(x, training=training)),
-                                  keras.layers.Dropout(0.5)(x, training=training).numpy())
+    assert_equal(np.asarray(minikeras.layers.Dropout(0.5)(x, training=training)),
+                 keras.layers.Dropout(0.5)(x, training=training).numpy(), item="layers.Dropout")
 
 
 @pytest.mark.parametrize("kwargs", [{"rate": 1.5}, {"rate": -0.5}, {"rate": 0.5, "noise_shape": "x"},

@@ -7,6 +7,7 @@ import pytest
 
 import minikeras
 from compat_tests.layers.layer_compat import assert_same_config, compare_layers
+from compat_tests.recording import assert_close
 
 rng = np.random.default_rng(11)
 
@@ -47,8 +48,8 @@ def test_float64(keras, case):
 
 def test_float64_input_float32_layer(keras):
     x = rng.normal(size=(3, 4))
-    np.testing.assert_allclose(np.asarray(minikeras.layers.LayerNormalization()(x)),
-                               keras.layers.LayerNormalization()(x).numpy(), rtol=1e-6, atol=1e-7)
+    assert_close(np.asarray(minikeras.layers.LayerNormalization()(x)),
+                 keras.layers.LayerNormalization()(x).numpy(), rtol=1e-6, atol=1e-7, item="layers.LayerNormalization")
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"axis": [1, 2], "epsilon": 1e-5, "gamma_regularizer": "l1"},

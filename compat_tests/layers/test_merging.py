@@ -5,6 +5,7 @@ import pytest
 
 import minikeras
 from compat_tests.layers.layer_compat import assert_same_config, compare_layers
+from compat_tests.recording import assert_close, assert_equal
 
 rng = np.random.default_rng(17)
 
@@ -35,8 +36,8 @@ def test_elementwise(keras, name, shapes):
 @pytest.mark.parametrize("name", [n.lower() for n in ELEMENTWISE])
 def test_functional_helpers(keras, name):
     xs = _inputs([(3, 2), (3, 2)])
-    np.testing.assert_allclose(np.asarray(getattr(minikeras.layers, name)(xs)),
-                               getattr(keras.layers, name)(xs).numpy(), rtol=1e-6)
+    assert_close(np.asarray(getattr(minikeras.layers, name)(xs)),
+                 getattr(keras.layers, name)(xs).numpy(), rtol=1e-6, item=f"layers.{name}")
 
 
 @pytest.mark.parametrize("axis,shapes", [(-1, [(4, 2), (4, 3)]), (1, [(4, 2, 3), (4, 1, 3)]),
@@ -45,8 +46,8 @@ def test_concatenate(keras, axis, shapes):
     compare_layers(minikeras.layers.Concatenate(axis=axis), keras.layers.Concatenate(axis=axis), _inputs(shapes),
                    output_shape_of=[(None,) + s[1:] for s in shapes])
     xs = _inputs(shapes)
-    np.testing.assert_array_equal(np.asarray(minikeras.layers.concatenate(xs, axis=axis)),
-                                  keras.layers.concatenate(xs, axis=axis).numpy())
+    assert_equal(np.asarray(minikeras.layers.concatenate(xs, axis=axis)),
+                 keras.layers.concatenate(xs, axis=axis).numpy(), item="layers.concatenate")
 
 
 @pytest.mark.parametrize("normalize", [False, True])
@@ -67,7 +68,8 @@ def test_functional_model_matches(keras):
         out = lib.layers.concatenate([lib.layers.add([a, b]), lib.layers.dot([a, b], axes=1)])
         return lib.Model([a, b], out)
 
-    np.testing.assert_allclose(np.asarray(build(minikeras)(xs)), build(keras)(xs).numpy(), rtol=1e-5, atol=1e-6)
+    assert_close(np.asarray(build(minikeras)(xs)), build(keras)(xs).numpy(), rtol=1e-5, atol=1e-6,
+                 item=["layers.concatenate", "layers.add", "layers.dot"])
 
 
 @pytest.mark.parametrize("make,inputs", [

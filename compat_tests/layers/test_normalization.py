@@ -5,6 +5,7 @@ import pytest
 
 import minikeras
 from compat_tests.layers.layer_compat import assert_same_config
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32
 
 rng = np.random.default_rng(12)
@@ -18,8 +19,9 @@ def _compare_outputs_and_grads(tf, mk, k, x):
     with tf.GradientTape() as k_tape:
         k_out = k(kx)
         k_total = tf.reduce_sum(tf.square(k_out))
-    np.testing.assert_allclose(np.asarray(mk(x)), k_out.numpy(), **F32)
-    np.testing.assert_allclose(np.asarray(tape.gradient(total, xt)), k_tape.gradient(k_total, kx).numpy(), **F32)
+    assert_close(np.asarray(mk(x)), k_out.numpy(), **F32, item="layers.Normalization")
+    assert_close(np.asarray(tape.gradient(total, xt)), k_tape.gradient(k_total, kx).numpy(), **F32,
+                 item="layers.Normalization", kind="gradient")
 
 
 @pytest.mark.parametrize("axis,shape", [(-1, (20, 3)), (None, (10, 4)), ((1, 2), (6, 3, 2)), (1, (5, 3, 2)),
@@ -32,7 +34,7 @@ def test_adapt_array(tf, keras, axis, shape, data_dtype):
     k.adapt(data)
     assert [w.name for w in mk.weights] == [w.name for w in k.weights]
     for a, b in zip(mk.get_weights(), k.get_weights()):
-        np.testing.assert_allclose(a, b, **F32)
+        assert_close(a, b, **F32, item="layers.Normalization")
         assert np.asarray(a).dtype == np.asarray(b).dtype
     _compare_outputs_and_grads(tf, mk, k, rng.normal(size=shape).astype("float32"))
 
@@ -44,7 +46,7 @@ def test_adapt_batches(tf, keras):
     mk.adapt(batches)
     k.adapt(batches)
     for a, b in zip(mk.get_weights(), k.get_weights()):
-        np.testing.assert_allclose(a, b, **F32)
+        assert_close(a, b, **F32, item="layers.Normalization")
 
 
 def test_adapt_integer_array(tf, keras):
@@ -53,7 +55,7 @@ def test_adapt_integer_array(tf, keras):
     mk.adapt(data)
     k.adapt(data)
     for a, b in zip(mk.get_weights(), k.get_weights()):
-        np.testing.assert_allclose(a, b, **F32)
+        assert_close(a, b, **F32, item="layers.Normalization")
 
 
 @pytest.mark.parametrize("invert", [False, True])

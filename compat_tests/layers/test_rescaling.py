@@ -5,6 +5,7 @@ import pytest
 
 import minikeras
 from compat_tests.layers.layer_compat import assert_same_config, compare_layers
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32
 
 rng = np.random.default_rng(13)
@@ -20,7 +21,7 @@ def test_forward_and_gradients(keras, scale, offset):
 def test_uint8_input(keras):
     x = rng.integers(0, 256, size=(3, 4)).astype("uint8")
     mk, k = minikeras.layers.Rescaling(1 / 255), keras.layers.Rescaling(1 / 255)
-    np.testing.assert_allclose(np.asarray(mk(x)), k(x).numpy(), **F32)
+    assert_close(np.asarray(mk(x)), k(x).numpy(), **F32, item="layers.Rescaling")
     assert np.asarray(mk(x)).dtype == k(x).numpy().dtype
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import minikeras
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32, F64
 from minikeras import ops
 from minikeras.ops.autodiff import value
@@ -32,8 +33,9 @@ def _both(tf, ours, theirs, y_true, y_pred, sample_weight=None, tol=F32):
     mg = t.gradient(mv, leaf)
     mv, kv = np.asarray(value(mv)), np.asarray(kv)
     assert mv.shape == kv.shape and mv.dtype == kv.dtype, (mv.shape, kv.shape, mv.dtype, kv.dtype)
-    np.testing.assert_allclose(mv, kv, err_msg="loss value", **tol)
-    np.testing.assert_allclose(np.asarray(mg), np.asarray(kg), err_msg="gradient", **tol)
+    item = f"losses.{type(ours).__name__}"
+    assert_close(mv, kv, err_msg="loss value", **tol, item=item)
+    assert_close(np.asarray(mg), np.asarray(kg), err_msg="gradient", **tol, item=item, kind="gradient")
 
 
 rng = np.random.default_rng(42)
@@ -154,7 +156,7 @@ def test_python_list_targets(tf, keras):
     y_pred = rng.uniform(0.05, 0.95, size=(4, 3)).astype("float32")
     ours = minikeras.losses.SparseCategoricalCrossentropy()([0, 2, 1, 1], y_pred)
     theirs = keras.losses.SparseCategoricalCrossentropy()(np.array([0, 2, 1, 1]), y_pred)
-    np.testing.assert_allclose(ours, theirs, **F32)
+    assert_close(ours, theirs, **F32, item="losses.SparseCategoricalCrossentropy")
 
 
 @pytest.mark.parametrize("name", ["MeanSquaredError", "CategoricalCrossentropy", "BinaryCrossentropy"])

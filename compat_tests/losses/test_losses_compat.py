@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import minikeras
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32, F64
 from minikeras import ops
 from minikeras.ops.autodiff import value
@@ -121,13 +122,20 @@ def ours_value_and_grad(fn, y_true, y_pred, transform=None, sample_weight=None):
     return np.asarray(value(loss)), (np.zeros_like(y_pred) if grad is None else np.asarray(grad))
 
 
-def compare(tf, ours_fn, keras_fn, y_true, y_pred, tol=F32, transform_pair=(None, None), sample_weight=None):
+def loss_item(ours_fn):
+    """The public name a loss object is recorded under (`losses.CategoricalCrossentropy`)."""
+    return f"losses.{type(ours_fn).__name__}"
+
+
+def compare(tf, ours_fn, keras_fn, y_true, y_pred, tol=F32, transform_pair=(None, None), sample_weight=None,
+            item=None):
+    item = item or loss_item(ours_fn)
     kv, kg = keras_value_and_grad(tf, keras_fn, y_true, y_pred, transform_pair[1], sample_weight)
     mv, mg = ours_value_and_grad(ours_fn, y_true, y_pred, transform_pair[0], sample_weight)
     assert mv.shape == kv.shape, (mv.shape, kv.shape)
     assert mv.dtype == kv.dtype, (mv.dtype, kv.dtype)
-    np.testing.assert_allclose(mv, kv, err_msg="loss value", **tol)
-    np.testing.assert_allclose(mg, kg, err_msg="gradient w.r.t. y_pred", **tol)
+    assert_close(mv, kv, err_msg="loss value", **tol, item=item)
+    assert_close(mg, kg, err_msg="gradient w.r.t. y_pred", **tol, item=item, kind="gradient")
     return mv, kv
 
 
@@ -283,10 +291,11 @@ def test_loss_function_matches_keras(tf, keras, case):
         y_true_ours = y_true.numpy()
         kv, kg = keras_value_and_grad(tf, lambda t, p: theirs(t, p, **kwargs), y_true, y_pred)
         mv, mg = ours_value_and_grad(lambda t, p: ours(t, p, **kwargs), y_true_ours, y_pred)
-        np.testing.assert_allclose(mv, kv, **F32)
-        np.testing.assert_allclose(mg, kg, **F32)
+        assert_close(mv, kv, **F32, item=f"losses.{name}")
+        assert_close(mg, kg, **F32, item=f"losses.{name}", kind="gradient")
         return
-    compare(tf, lambda t, p: ours(t, p, **kwargs), lambda t, p: theirs(t, p, **kwargs), y_true, y_pred)
+    compare(tf, lambda t, p: ours(t, p, **kwargs), lambda t, p: theirs(t, p, **kwargs), y_true, y_pred,
+            item=f"losses.{name}")
 
 
 # -- the softmax/sigmoid logits shortcut, and clipping -------------------------------------------------
@@ -338,10 +347,11 @@ def test_function_uses_logits_of_activation_output_eagerly(keras, name):
     probs_k = getattr(keras.activations, activation)(x)
     probs_m = getattr(minikeras.activations, activation)(x)
     with_logits = getattr(minikeras.losses, name)(y_true, probs_m)
-    np.testing.assert_allclose(with_logits, np.asarray(getattr(keras.losses, name)(y_true, probs_k)), **F32)
+    assert_close(with_logits, np.asarray(getattr(keras.losses, name)(y_true, probs_k)), **F32, item=f"losses.{name}")
     # The same probabilities as a plain array are clipped instead (a different number).
     clipped = getattr(minikeras.losses, name)(y_true, np.array(probs_m))
-    np.testing.assert_allclose(clipped, np.asarray(getattr(keras.losses, name)(y_true, np.asarray(probs_k))), **F32)
+    assert_close(clipped, np.asarray(getattr(keras.losses, name)(y_true, np.asarray(probs_k))), **F32,
+                 item=f"losses.{name}")
     assert not np.allclose(with_logits, clipped)
 
 

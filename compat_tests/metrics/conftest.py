@@ -8,8 +8,8 @@ variables agree; then resets both and checks one more batch.
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
 
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32
 
 BATCH_SIZES = (7, 8, 5)
@@ -129,17 +129,17 @@ def compare_metric(keras):
         expected = _numpy(theirs.result())
         got = np.asarray(ours.result())
         assert got.shape == expected.shape
-        assert_allclose(got, expected, **tolerance)
+        assert_close(got, expected, **tolerance, item=f"metrics.{name}")
         assert [v.name for v in ours.variables] == [v.name for v in theirs.variables]
         for mine, ref in zip(ours.variables, theirs.variables):
-            assert_allclose(np.asarray(mine.numpy()), ref.numpy(), err_msg=mine.name, **tolerance)
+            assert_close(np.asarray(mine.numpy()), ref.numpy(), err_msg=mine.name, **tolerance, item=f"metrics.{name}")
         # After a reset only the last batch counts.
         theirs.reset_state()
         ours.reset_state()
         y_true, y_pred, w = data[-1]
         theirs.update_state(y_true, y_pred, sample_weight=w)
         ours.update_state(y_true, y_pred, sample_weight=w)
-        assert_allclose(np.asarray(ours.result()), _numpy(theirs.result()), **tolerance)
+        assert_close(np.asarray(ours.result()), _numpy(theirs.result()), **tolerance, item=f"metrics.{name}")
         return got
 
     return run

@@ -2,6 +2,8 @@
 
 import pytest
 
+from compat_tests.recording import assert_close
+
 CASES = [
     ("Accuracy", {}, "classes", "per_sample"),
     ("Accuracy", {}, "classes", None),
@@ -45,7 +47,6 @@ def test_accuracy_metric_matches_keras(compare_metric, name, kwargs, kind, weigh
 ])
 def test_accuracy_functions_match_keras(keras, fn_name, kind, kwargs):
     import numpy as np
-    from numpy.testing import assert_allclose
 
     import minikeras
     from compat_tests.metrics.conftest import batches
@@ -54,4 +55,4 @@ def test_accuracy_functions_match_keras(keras, fn_name, kind, kwargs):
         expected = np.asarray(getattr(keras.metrics, fn_name)(y_true, y_pred, **kwargs))
         got = getattr(minikeras.metrics, fn_name)(y_true, y_pred, **kwargs)
         assert got.shape == expected.shape and got.dtype == expected.dtype
-        assert_allclose(got, expected)
+        assert_close(got, expected, item=f"metrics.{fn_name}")

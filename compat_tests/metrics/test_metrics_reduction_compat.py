@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
 
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32
 
 rng = np.random.default_rng(3)
@@ -36,10 +36,10 @@ def test_reduction_matches_keras(keras, cls, case, values, weights):
     for _ in range(3):
         theirs.update_state(values, sample_weight=weights)
         ours.update_state(values, sample_weight=weights)
-    assert_allclose(ours.result(), theirs.result().numpy(), **F32)
+    assert_close(ours.result(), theirs.result().numpy(), **F32, item=f"metrics.{cls}")
     for mine, ref in zip(ours.variables, theirs.variables):
         assert mine.name == ref.name
-        assert_allclose(mine.numpy(), ref.numpy(), **F32)
+        assert_close(mine.numpy(), ref.numpy(), **F32, item=f"metrics.{cls}")
 
 
 def test_mean_metric_wrapper_with_kwargs_matches_keras(keras):
@@ -51,7 +51,8 @@ def test_mean_metric_wrapper_with_kwargs_matches_keras(keras):
     ours = minikeras.metrics.MeanMetricWrapper(minikeras.metrics.binary_accuracy, threshold=0.3)
     theirs.update_state(y_true, y_pred, sample_weight=W1)
     ours.update_state(y_true, y_pred, sample_weight=W1)
-    assert_allclose(ours.result(), theirs.result().numpy(), **F32)
+    assert_close(ours.result(), theirs.result().numpy(), **F32,
+                 item=["metrics.MeanMetricWrapper", "metrics.binary_accuracy"])
     assert ours.get_config() == theirs.get_config()
 
 

@@ -61,3 +61,49 @@ def test_weights_wider_than_values_fail_as_in_keras(keras, name):
         getattr(keras.metrics, name)().update_state(y_true, y_pred, sample_weight=w)
     with pytest.raises(ValueError, match="cannot be broadcast"):
         getattr(minikeras.metrics, name)().update_state(y_true, y_pred, sample_weight=w)
+
+
+@pytest.mark.parametrize("axis", [-1, 0])
+@pytest.mark.parametrize("name", ["pearson_correlation", "concordance_correlation"])
+def test_correlation_functions_match_keras(keras, name, axis):
+    """The stateless correlation functions: per-row (axis=-1) or per-column (axis=0) values."""
+    import numpy as np
+
+    import minikeras
+    from compat_tests.recording import assert_close
+    from compat_tests.tolerances import F32
+
+    rng = np.random.default_rng(4)
+    y_true = rng.normal(size=(6, 5)).astype("float32")
+    y_pred = (0.6 * y_true + rng.normal(size=(6, 5)) * 0.5 + 0.2).astype("float32")
+    expected = np.asarray(getattr(keras.metrics, name)(y_true, y_pred, axis=axis))
+    got = np.asarray(getattr(minikeras.metrics, name)(y_true, y_pred, axis=axis))
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    assert_close(got, expected, **F32, item=f"metrics.{name}")
+
+
+def test_per_sample_functions_without_a_public_keras_name(keras):
+    """`metrics.cosine_similarity` (Keras exports only its negative, `losses.cosine_similarity`) and
+    `metrics.accuracy` (Keras keeps it inside `keras.src.metrics.accuracy_metrics`, behind `Accuracy`)."""
+    import numpy as np
+
+    import minikeras
+    from compat_tests.recording import assert_close
+    from compat_tests.tolerances import F32
+    from keras.src.metrics import accuracy_metrics
+
+    rng = np.random.default_rng(9)
+    y_true = rng.normal(size=(6, 5)).astype("float32")
+    y_pred = (0.5 * y_true + rng.normal(size=(6, 5))).astype("float32")
+    y_true[0] = 0.0  # an all-zero row: the epsilon in the normalisation decides the value
+    for axis in (-1, 0):
+        expected = -np.asarray(keras.losses.cosine_similarity(y_true, y_pred, axis=axis))
+        got = np.asarray(minikeras.metrics.cosine_similarity(y_true, y_pred, axis=axis))
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        assert_close(got, expected, **F32, item="metrics.cosine_similarity")
+    labels = rng.integers(0, 3, size=(8, 2)).astype("float32")
+    guesses = np.where(rng.uniform(size=(8, 2)) < 0.5, labels, (labels + 1) % 3).astype("float32")
+    expected = np.asarray(accuracy_metrics.accuracy(labels, guesses))
+    got = np.asarray(minikeras.metrics.accuracy(labels, guesses))
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    assert_close(got, expected, **F32, item="metrics.accuracy")

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32, F64, F64_TF_TRANSCENDENTAL
 from minikeras import config, ops
 from minikeras.ops.autodiff import GradientTape
@@ -56,6 +57,15 @@ CASES = {
 }
 
 
+# Case names that are not the op's public name.
+_OP_NAMES = {"matmul_batched": "matmul", "abs": "absolute", "gelu_exact": "gelu", "gelu_tanh": "gelu"}
+
+
+def op_item(case_name):
+    """The public name a case is recorded under (`ops.matmul` for `matmul_batched`)."""
+    return f"ops.{_OP_NAMES.get(case_name, case_name)}"
+
+
 def _make(spec, dtype):
     if isinstance(spec, str):
         kind, shape = spec.split("(")
@@ -96,10 +106,11 @@ def test_op_value_and_gradient_match_keras_ops(name, tf, keras, floatx):
         mk_total = ops.sum(ops.multiply(mk_out, weights))
     mk_grads = mk_tape.gradient(mk_total, leaves)
 
-    np.testing.assert_allclose(np.asarray(mk_out.value), tf_out.numpy(), **tol)
+    item = op_item(name)
+    assert_close(np.asarray(mk_out.value), tf_out.numpy(), **tol, item=item)
     assert mk_out.value.dtype == np.dtype(floatx)
     for mk_g, tf_g in zip(mk_grads, tf_grads):
-        np.testing.assert_allclose(mk_g, tf_g.numpy(), **tol)
+        assert_close(mk_g, tf_g.numpy(), **tol, item=item, kind="gradient")
 
 
 @pytest.mark.parametrize("name", ["softmax", "sigmoid", "log_softmax", "softplus", "relu", "tanh", "elu", "selu"])
@@ -112,5 +123,6 @@ def test_extreme_inputs_match(name, tf, keras):
     with GradientTape() as mk_tape:
         leaf = mk_tape.watch(x)
         mk_total = ops.sum(mk_fn(leaf))
-    np.testing.assert_allclose(mk_total.value, tf_total.numpy(), **F32)
-    np.testing.assert_allclose(mk_tape.gradient(mk_total, leaf), tape.gradient(tf_total, tf_x).numpy(), **F32)
+    assert_close(mk_total.value, tf_total.numpy(), **F32, item=op_item(name))
+    assert_close(mk_tape.gradient(mk_total, leaf), tape.gradient(tf_total, tf_x).numpy(), **F32, item=op_item(name),
+                 kind="gradient")

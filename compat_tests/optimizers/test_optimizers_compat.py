@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32, F64
 from minikeras import config
 from minikeras import optimizers as mk_optimizers
@@ -55,7 +56,8 @@ def run_both(keras, make, dtype="float32", grads=None, tol=F32, between_steps=No
         if between_steps is not None:
             between_steps(step, k_opt)
             between_steps(step, m_opt)
-        np.testing.assert_allclose(_lr_value(m_opt), _lr_value(k_opt), **tol, err_msg=f"learning rate, step {step}")
+        assert_close(_lr_value(m_opt), _lr_value(k_opt), **tol, err_msg=f"learning rate, step {step}",
+                     item=f"optimizers.{type(m_opt).__name__}")
         k_grads = [None if g is None else tf.constant(g) for g in step_grads]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -67,11 +69,13 @@ def run_both(keras, make, dtype="float32", grads=None, tol=F32, between_steps=No
                 m_opt.apply(step_grads, m_vars)
         for i, (kv, mv) in enumerate(zip(k_vars, m_vars)):
             assert mv.dtype == dtype
-            np.testing.assert_allclose(mv.numpy(), kv.numpy(), **tol, err_msg=f"variable {i} after step {step + 1}")
+            assert_close(mv.numpy(), kv.numpy(), **tol, err_msg=f"variable {i} after step {step + 1}",
+                         item=f"optimizers.{type(m_opt).__name__}")
     assert [v.path for v in m_opt.variables] == [v.path for v in k_opt.variables]
     for kv, mv in zip(k_opt.variables, m_opt.variables):
         assert mv.dtype == kv.dtype, mv.path
-        np.testing.assert_allclose(mv.numpy(), kv.numpy(), **tol, err_msg=f"optimizer variable {mv.path}")
+        assert_close(mv.numpy(), kv.numpy(), **tol, err_msg=f"optimizer variable {mv.path}",
+                     item=f"optimizers.{type(m_opt).__name__}")
     assert int(np.asarray(m_opt.iterations)) == int(np.asarray(k_opt.iterations))
     return k_opt, m_opt
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from compat_tests.recording import assert_close
 from compat_tests.tolerances import F32
 from minikeras.optimizers import schedules as mk_schedules
 
@@ -36,7 +37,7 @@ def test_schedule_values(keras, case):
     steps = np.arange(0, 80)
     expected = np.array([float(k(int(t))) for t in steps])
     got = np.array([float(m(int(t))) for t in steps])
-    np.testing.assert_allclose(got, expected, **F32)
+    assert_close(got, expected, **F32, item=f"optimizers.schedules.{type(m).__name__}")
     assert np.asarray(m(3)).dtype == np.dtype(k(3).dtype.name)
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import minikeras
+from compat_tests.recording import assert_close, assert_equal
 from compat_tests.tolerances import F32, F64
 
 CATEGORICAL_CASES = [
@@ -18,7 +19,7 @@ def test_to_categorical_matches_keras(keras, x, num_classes):
     expected = keras.utils.to_categorical(x, num_classes)
     got = minikeras.utils.to_categorical(x, num_classes)
     assert got.shape == expected.shape and got.dtype == expected.dtype
-    np.testing.assert_array_equal(got, expected)
+    assert_equal(got, expected, item="utils.to_categorical")
 
 
 @pytest.mark.parametrize("x, num_classes", [([0, 3], 3), ([], None), (["a"], None), ([0, 1], 1.5),
@@ -47,7 +48,7 @@ def test_normalize_numpy_matches_keras(keras, x):
                 continue
             got = minikeras.utils.normalize(x.copy(), axis=axis, order=order)
             assert got.shape == expected.shape and got.dtype == expected.dtype
-            np.testing.assert_allclose(got, expected, **(F32 if expected.dtype == np.float32 else F64))
+            assert_close(got, expected, **(F32 if expected.dtype == np.float32 else F64), item="utils.normalize")
 
 
 @pytest.mark.parametrize("x", [[[3.0, 4.0], [0.0, 0.0]], [[1.0, -2.0, 2.0]], [0.5, 1.5]])
@@ -57,7 +58,7 @@ def test_normalize_tensor_path_matches_keras(keras, x):
             expected = np.asarray(keras.utils.normalize(x, axis=axis, order=order))
             got = np.asarray(minikeras.utils.normalize(x, axis=axis, order=order))
             assert got.dtype == expected.dtype
-            np.testing.assert_allclose(got, expected, **F32)
+            assert_close(got, expected, **F32, item="utils.normalize")
 
 
 @pytest.mark.parametrize("order", [1.5, 0])
