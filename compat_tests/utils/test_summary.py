@@ -140,10 +140,25 @@ def both(build, keras):
     return k_model, m_model
 
 
+# Building a Keras model costs about a second; `summary()` only reads it, so the text-only
+# tests share one Keras model per builder (minikeras's side is rebuilt every time).
+_KERAS_MODELS = {}
+
+
+def both_shared(build, keras):
+    """`both`, with the Keras model of `build` built once per session."""
+    if build not in _KERAS_MODELS:
+        _KERAS_MODELS[build] = both(build, keras)[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fresh(minikeras)
+        return _KERAS_MODELS[build], build(minikeras)
+
+
 @pytest.mark.parametrize("build", MODELS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default")
 def test_same_text_as_keras(keras, build, options):
-    k_model, m_model = both(build, keras)
+    k_model, m_model = both_shared(build, keras)
     try:
         expected = capture(k_model, **options)
     except IndexError:  # Keras's failure when `positions` has fewer entries than columns
@@ -157,13 +172,13 @@ def test_same_text_as_keras(keras, build, options):
 @pytest.mark.parametrize("build", [lesson, two_in_two_out, batchnorm, long_names], ids=lambda f: f.__name__)
 def test_same_text_for_other_terminal_widths(keras, monkeypatch, build, columns):
     monkeypatch.setenv("COLUMNS", columns)
-    k_model, m_model = both(build, keras)
+    k_model, m_model = both_shared(build, keras)
     assert capture(m_model) == capture(k_model)
 
 
 @pytest.mark.parametrize("layer_range", [["inner", "od"], ["i2", "inner"], ["od", "i2"], ["in.*", "in.*"]])
 def test_layer_range_like_keras(keras, layer_range):
-    k_model, m_model = both(nested, keras)
+    k_model, m_model = both_shared(nested, keras)
     assert capture(m_model, layer_range=layer_range) == capture(k_model, layer_range=layer_range)
 
 
