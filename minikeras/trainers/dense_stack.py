@@ -112,10 +112,21 @@ def _plain_loss(model, dtype):
 
 
 def _plain_optimizer(optimizer):
-    """Whether `optimizer.apply` reduces to clip-free `update_step`s plus the iteration count."""
+    """Whether `optimizer.apply` reduces to clip-free `update_step`s plus the iteration count.
+
+    An `apply` replaced on the instance or overridden by a subclass (e.g. `GradientMonitor`
+    watching the gradients) must see every step, so it rules the compiled step out.
+    """
     return not (optimizer is None or not optimizer.built or optimizer.clipnorm or optimizer.clipvalue
                 or optimizer.global_clipnorm or optimizer.weight_decay or optimizer.use_ema
-                or optimizer.gradient_accumulation_steps or optimizer.loss_scale_factor)
+                or optimizer.gradient_accumulation_steps or optimizer.loss_scale_factor
+                or "apply" in optimizer.__dict__ or type(optimizer).apply is not _optimizer_type().apply)
+
+
+def _optimizer_type():
+    from minikeras.optimizers.base_optimizer import Optimizer
+
+    return Optimizer
 
 
 def _lone_accuracy(model, dtype, sparse):

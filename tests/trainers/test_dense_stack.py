@@ -232,3 +232,37 @@ def test_optimizer_state_changed_by_a_callback(rebind, monkeypatch):
 
     _assert_same(lambda: _model(), OPTIMIZERS["adam"], monkeypatch, fit_kwargs={"callbacks": [Halve()]})
     _assert_same(lambda: _model(), OPTIMIZERS["nesterov"], monkeypatch, fit_kwargs={"callbacks": [Halve()]})
+
+
+def test_gradient_monitor_sees_every_step(monkeypatch):
+    """A callback wrapping `optimizer.apply` turns the compiled step off: it must see the gradients."""
+    from minikeras.callbacks.gradient_monitor import GradientMonitor
+
+    x, y = _data()
+    results = []
+    for compiled in (True, False):
+        with monkeypatch.context() as m:
+            if not compiled:
+                m.setattr(dense_stack, "plan", lambda model, trainable: None)
+            model = _model()
+            model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+            monitor = GradientMonitor()
+            history = model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False, callbacks=[monitor])
+            results.append((history.history, [list(v) for v in monitor.epoch_layer_norms.values()]))
+    assert results[0] == results[1]
+    assert len(results[0][1]) == 2 and all(len(norms) == 3 for norms in results[0][1])
+
+
+def test_subclassed_optimizer_apply_is_respected(monkeypatch):
+    calls = []
+
+    class Counting(mk.optimizers.SGD):
+        def apply(self, grads, trainable_variables=None):
+            calls.append(1)
+            return super().apply(grads, trainable_variables)
+
+    x, y = _data()
+    model = _model()
+    model.compile(optimizer=Counting(0.1), loss="categorical_crossentropy")
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    assert len(calls) == 2 * 6
