@@ -68,7 +68,7 @@ def _chain_layers(model):
 
 def _plain_dense(layer, dtype, last):
     """Whether `layer` is a Dense the compiled step reproduces exactly."""
-    if type(layer) is not _dense_type() or not layer.built or not layer.trainable:
+    if type(layer) is not _dense_type() or not layer.built or not layer.trainable or "call" in vars(layer):
         return False
     if layer.lora_rank or layer.activity_regularizer is not None:
         return False
@@ -260,6 +260,8 @@ def plan(model, trainable):
     from minikeras.trainers.trainer import Trainer
 
     if type(model).train_step is not Trainer.train_step or type(model).compute_loss is not Trainer.compute_loss:
+        return None
+    if {"call", "compute_loss"} & set(vars(model)):  # replaced on the instance
         return None
     if model.losses or not _plain_optimizer(model.optimizer):
         return None
